@@ -1,0 +1,247 @@
+package dev.defer.internal;
+
+import dev.defer.Deferred;
+import dev.defer.Deferred1;
+import dev.defer.Deferred2;
+
+/**
+ * The only class that rewritten code calls: its methods and their descriptors are the ABI between the
+ * defer agent and the runtime (see {@code docs/design.md}), frozen per {@link #ABI_VERSION}. Methods are
+ * only ever added; none is removed or changes its descriptor.
+ *
+ * <p>A rewritten method calls {@link #enter} once, keeps the returned {@link Invocation} in a local, passes
+ * it to {@code defer} at every {@code Defer.defer} call site, to an {@code exit} method at every
+ * {@code return} (the return value goes in, the possibly changed result comes out), and to a {@code panic}
+ * method from the catch-all handler around its body. The value comes first and the invocation last in
+ * every descriptor, so that the generated code only loads the local after the value already on the stack.
+ *
+ * <p>Not API: application code must not call this class.
+ */
+public final class DeferSupport {
+    /** The version of this ABI; the agent writes it into every class it rewrites. */
+    public static final int ABI_VERSION = 1;
+
+    private DeferSupport() {
+    }
+
+    /**
+     * Starts an invocation of a rewritten method.
+     *
+     * @param owner the class that declares the method
+     * @param method the method's name and descriptor, e.g. {@code copy(Ljava/nio/file/Path;)J}
+     * @return the invocation, to pass to every other call
+     */
+    public static Invocation enter(Class<?> owner, String method) {
+        return DeferThread.current().enter(owner, method);
+    }
+
+    /**
+     * {@code Defer.defer(call)} in a rewritten method.
+     *
+     * @param call the deferred call
+     * @param invocation the invocation that registers it
+     */
+    public static void defer(Deferred call, Invocation invocation) {
+        invocation.push(DeferRecord.NO_ARGUMENTS, checkNotNull(call), null, null);
+    }
+
+    /**
+     * {@code Defer.defer(call, a)} in a rewritten method.
+     *
+     * @param call the deferred call
+     * @param a its argument
+     * @param invocation the invocation that registers it
+     */
+    public static void defer(Deferred1<?> call, Object a, Invocation invocation) {
+        invocation.push(DeferRecord.ONE_ARGUMENT, checkNotNull(call), a, null);
+    }
+
+    /**
+     * {@code Defer.defer(call, a, b)} in a rewritten method.
+     *
+     * @param call the deferred call
+     * @param a its first argument
+     * @param b its second argument
+     * @param invocation the invocation that registers it
+     */
+    public static void defer(Deferred2<?, ?> call, Object a, Object b, Invocation invocation) {
+        invocation.push(DeferRecord.TWO_ARGUMENTS, checkNotNull(call), a, b);
+    }
+
+    /**
+     * {@code return} from a {@code void} method.
+     *
+     * @param invocation the invocation that ends
+     */
+    public static void exitVoid(Invocation invocation) {
+        if (invocation.hasDeferredCalls()) {
+            invocation.finish(null);
+        } else {
+            invocation.pop();
+        }
+    }
+
+    /**
+     * {@code return value} from a method returning {@code int}, {@code short}, {@code char}, {@code byte}
+     * or {@code boolean}.
+     *
+     * @param value the value of the {@code return} expression
+     * @param invocation the invocation that ends
+     * @return the result slot after the deferred calls ran
+     */
+    public static int exitInt(int value, Invocation invocation) {
+        if (!invocation.hasDeferredCalls()) {
+            invocation.pop();
+            return value;
+        }
+        invocation.primitive = value;
+        invocation.finish(null);
+        return (int) invocation.primitive;
+    }
+
+    /**
+     * {@code return value} from a method returning {@code long}.
+     *
+     * @param value the value of the {@code return} expression
+     * @param invocation the invocation that ends
+     * @return the result slot after the deferred calls ran
+     */
+    public static long exitLong(long value, Invocation invocation) {
+        if (!invocation.hasDeferredCalls()) {
+            invocation.pop();
+            return value;
+        }
+        invocation.primitive = value;
+        invocation.finish(null);
+        return invocation.primitive;
+    }
+
+    /**
+     * {@code return value} from a method returning {@code float}.
+     *
+     * @param value the value of the {@code return} expression
+     * @param invocation the invocation that ends
+     * @return the result slot after the deferred calls ran
+     */
+    public static float exitFloat(float value, Invocation invocation) {
+        if (!invocation.hasDeferredCalls()) {
+            invocation.pop();
+            return value;
+        }
+        invocation.primitive = Float.floatToRawIntBits(value);
+        invocation.finish(null);
+        return Float.intBitsToFloat((int) invocation.primitive);
+    }
+
+    /**
+     * {@code return value} from a method returning {@code double}.
+     *
+     * @param value the value of the {@code return} expression
+     * @param invocation the invocation that ends
+     * @return the result slot after the deferred calls ran
+     */
+    public static double exitDouble(double value, Invocation invocation) {
+        if (!invocation.hasDeferredCalls()) {
+            invocation.pop();
+            return value;
+        }
+        invocation.primitive = Double.doubleToRawLongBits(value);
+        invocation.finish(null);
+        return Double.longBitsToDouble(invocation.primitive);
+    }
+
+    /**
+     * {@code return value} from a method returning a reference or an array; the generated code casts
+     * the result back to the return type, which {@code Defer.setResult} already checked.
+     *
+     * @param value the value of the {@code return} expression
+     * @param invocation the invocation that ends
+     * @return the result slot after the deferred calls ran
+     */
+    public static Object exitObject(Object value, Invocation invocation) {
+        if (!invocation.hasDeferredCalls()) {
+            invocation.pop();
+            return value;
+        }
+        invocation.reference = value;
+        return invocation.finish(null);
+    }
+
+    /**
+     * A throwable left the body of a {@code void} method: the invocation panics.
+     *
+     * @param thrown the throwable
+     * @param invocation the invocation that panics
+     */
+    public static void panicVoid(Throwable thrown, Invocation invocation) {
+        invocation.finish(thrown);
+    }
+
+    /**
+     * A throwable left the body of a method returning an {@code int}-like type: the invocation panics.
+     * Returns only when a deferred call recovered.
+     *
+     * @param thrown the throwable
+     * @param invocation the invocation that panics
+     * @return the result slot
+     */
+    public static int panicInt(Throwable thrown, Invocation invocation) {
+        invocation.finish(thrown);
+        return (int) invocation.primitive;
+    }
+
+    /**
+     * A throwable left the body of a method returning {@code long}.
+     *
+     * @param thrown the throwable
+     * @param invocation the invocation that panics
+     * @return the result slot
+     */
+    public static long panicLong(Throwable thrown, Invocation invocation) {
+        invocation.finish(thrown);
+        return invocation.primitive;
+    }
+
+    /**
+     * A throwable left the body of a method returning {@code float}.
+     *
+     * @param thrown the throwable
+     * @param invocation the invocation that panics
+     * @return the result slot
+     */
+    public static float panicFloat(Throwable thrown, Invocation invocation) {
+        invocation.finish(thrown);
+        return Float.intBitsToFloat((int) invocation.primitive);
+    }
+
+    /**
+     * A throwable left the body of a method returning {@code double}.
+     *
+     * @param thrown the throwable
+     * @param invocation the invocation that panics
+     * @return the result slot
+     */
+    public static double panicDouble(Throwable thrown, Invocation invocation) {
+        invocation.finish(thrown);
+        return Double.longBitsToDouble(invocation.primitive);
+    }
+
+    /**
+     * A throwable left the body of a method returning a reference or an array.
+     *
+     * @param thrown the throwable
+     * @param invocation the invocation that panics
+     * @return the result slot
+     */
+    public static Object panicObject(Throwable thrown, Invocation invocation) {
+        return invocation.finish(thrown);
+    }
+
+    private static <T> T checkNotNull(T call) {
+        if (call == null) {
+            // Go panics only when the nil call runs; failing here points at the defer statement.
+            throw new NullPointerException("Defer.defer(null): the deferred call must not be null");
+        }
+        return call;
+    }
+}

@@ -1,0 +1,111 @@
+package dev.defer.internal;
+
+/**
+ * A thread's defer state: the stack of active invocations (Go's per-goroutine {@code _defer} list, here
+ * split per invocation), the invocation whose deferred calls are running, and a bounded pool of records.
+ *
+ * <p>Looked up once per invocation, in {@link DeferSupport#enter}; everything after goes through the
+ * {@link Invocation}. Only its own thread touches it, so nothing here is synchronised.
+ */
+public final class DeferThread {
+    /** Records kept for reuse per thread; beyond this, one huge loop's records go to the collector. */
+    static final int RECORD_POOL_LIMIT = 1024;
+    /** Invocation objects kept for reuse per thread; deeper recursion allocates and frees them. */
+    static final int INVOCATION_POOL_DEPTH = 1024;
+
+    private static final ThreadLocal<DeferThread> CURRENT = ThreadLocal.withInitial(DeferThread::new);
+
+    /** The innermost active invocation: its body or its deferred calls are running. */
+    Invocation top;
+    /** The bottom of the stack of invocation objects, kept for reuse. */
+    private Invocation bottom;
+    /** The innermost invocation whose deferred calls are running. */
+    Invocation finishing;
+
+    private DeferRecord freeRecords;
+    private int freeRecordCount;
+
+    private DeferThread() {
+    }
+
+    static DeferThread current() {
+        return CURRENT.get();
+    }
+
+    Invocation enter(Class<?> owner, String method) {
+        Invocation below = top;
+        Invocation invocation = below == null ? bottom : below.above;
+        if (invocation == null) {
+            invocation = new Invocation(this, below);
+            if (below == null) {
+                bottom = invocation;
+            } else if (invocation.depth < INVOCATION_POOL_DEPTH) {
+                below.above = invocation;
+            }
+        }
+        invocation.owner = owner;
+        invocation.method = method;
+        invocation.primitive = 0L;
+        top = invocation;
+        return invocation;
+    }
+
+    /** Makes the invocation below {@code invocation} the top: S12, an exit never runs another's calls. */
+    void popTo(Invocation invocation) {
+        top = invocation.below;
+    }
+
+    DeferRecord allocateRecord() {
+        DeferRecord record = freeRecords;
+        if (record == null) {
+            return new DeferRecord();
+        }
+        freeRecords = record.next;
+        freeRecordCount--;
+        return record;
+    }
+
+    void releaseRecord(DeferRecord record) {
+        record.clear();
+        if (freeRecordCount < RECORD_POOL_LIMIT) {
+            record.next = freeRecords;
+            freeRecords = record;
+            freeRecordCount++;
+        }
+    }
+
+    /** The number of pooled records: for tests of the pool's bound. */
+    int pooledRecordCount() {
+        return freeRecordCount;
+    }
+
+    /**
+     * The invocation whose result slot {@code Defer.result()} and {@code Defer.setResult()} use.
+     *
+     * @param operation the API method, for the error message
+     * @return the innermost active invocation
+     * @throws IllegalStateException when there is none
+     */
+    public static Invocation activeForResult(String operation) {
+        Invocation invocation = CURRENT.get().top;
+        if (invocation == null) {
+            throw Misuse.noInvocation(operation);
+        }
+        return invocation;
+    }
+
+    /**
+     * Throws any throwable, checked ones included, without wrapping it.
+     *
+     * @param t the throwable
+     * @return never returns; declared so that callers can write {@code throw sneakyThrow(t)}
+     */
+    public static RuntimeException sneakyThrow(Throwable t) {
+        throw DeferThread.<RuntimeException>uncheckedThrow(t);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T extends Throwable> RuntimeException uncheckedThrow(Throwable t) throws T {
+        throw (T) t;
+    }
+}

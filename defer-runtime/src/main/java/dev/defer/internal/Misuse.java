@@ -1,0 +1,99 @@
+package dev.defer.internal;
+
+import dev.defer.Defers;
+import java.lang.StackWalker.StackFrame;
+import java.lang.reflect.Method;
+import java.util.Optional;
+
+/**
+ * The errors of rule S13: API calls that cannot work where they are made. Each message names the calling
+ * class and method, with its source line, and says how to fix it.
+ */
+public final class Misuse {
+    /** Set by the agent's premain; tells "the agent is not running" apart from "it did not rewrite". */
+    public static final String AGENT_PROPERTY = "dev.defer.agent";
+
+    private static final StackWalker WALKER = StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE);
+
+    private Misuse() {
+    }
+
+    /**
+     * The error for a {@code Defer.defer} call that the agent did not replace.
+     *
+     * @param operation the API method reached, e.g. {@code Defer.defer}
+     * @return the exception to throw
+     */
+    public static IllegalStateException notRewritten(String operation) {
+        Optional<StackFrame> caller = caller();
+        String where = caller.map(Misuse::describe).orElse("an unknown method");
+        StringBuilder message = new StringBuilder(operation).append(" called in ").append(where)
+                .append(", a method the defer agent did not rewrite. Fix: ");
+        boolean agentRunning = System.getProperty(AGENT_PROPERTY) != null;
+        if (caller.isPresent() && caller.get().getMethodName().startsWith("lambda$")) {
+            message.append("a lambda body is a method of its own; call ").append(operation)
+                    .append(" in the enclosing @Defers method instead, as Go's defer belongs to the function"
+                            + " that runs it");
+        } else if (caller.isPresent() && isAnnotated(caller.get())) {
+            message.append(agentRunning
+                    ? "the method is annotated @Defers, but the agent could not rewrite its class: see the"
+                            + " defer-agent line printed on stderr when the class was loaded"
+                    : "the method is annotated @Defers, but the agent is not running: start the JVM with"
+                            + " -javaagent:path/to/defer-agent.jar");
+        } else {
+            message.append("annotate the method (or its class) with @dev.defer.Defers");
+            if (!agentRunning) {
+                message.append(" and start the JVM with -javaagent:path/to/defer-agent.jar");
+            }
+            if (caller.isPresent() && isConstructorOrInitializer(caller.get())) {
+                message.append("; constructors and static initialisers are never rewritten: move the code"
+                        + " into a @Defers method");
+            }
+        }
+        return new IllegalStateException(message.toString());
+    }
+
+    /**
+     * The error for {@code Defer.result()} or {@code Defer.setResult()} with no active invocation.
+     *
+     * @param operation the API method reached
+     * @return the exception to throw
+     */
+    public static IllegalStateException noInvocation(String operation) {
+        String where = caller().map(Misuse::describe).orElse("an unknown method");
+        return new IllegalStateException(operation + "() called in " + where
+                + ", but no @Defers invocation is active on this thread. Fix: call it in the body or a"
+                + " deferred call of a @Defers method (run with -javaagent:path/to/defer-agent.jar)");
+    }
+
+    private static Optional<StackFrame> caller() {
+        return WALKER.walk(frames -> frames
+                .filter(f -> !f.getClassName().startsWith("dev.defer.internal.")
+                        && !f.getClassName().equals("dev.defer.Defer"))
+                .findFirst());
+    }
+
+    private static String describe(StackFrame frame) {
+        String file = frame.getFileName();
+        String line = frame.getLineNumber() >= 0 ? ":" + frame.getLineNumber() : "";
+        return frame.getClassName() + "." + frame.getMethodName()
+                + (file == null ? "" : " (" + file + line + ")");
+    }
+
+    private static boolean isConstructorOrInitializer(StackFrame frame) {
+        return frame.getMethodName().equals("<init>") || frame.getMethodName().equals("<clinit>");
+    }
+
+    private static boolean isAnnotated(StackFrame frame) {
+        Class<?> owner = frame.getDeclaringClass();
+        if (owner.isAnnotationPresent(Defers.class)) {
+            return true;
+        }
+        try {
+            Method method = owner.getDeclaredMethod(frame.getMethodName(), frame.getMethodType().parameterArray());
+            return method.isAnnotationPresent(Defers.class);
+        } catch (NoSuchMethodException | SecurityException e) {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,166 @@
+package dev.defer.internal;
+
+import dev.defer.Goexit;
+import dev.defer.Panic;
+import java.lang.StackWalker.StackFrame;
+import java.util.EnumSet;
+import java.util.Iterator;
+
+/**
+ * {@code Defer.recover()}: Go's rule that only a deferred call itself, not a helper it calls, stops the
+ * panic that runs it. Go compares the caller's argument pointer with the panic's; here the runtime knows
+ * which invocation's deferred calls are running, and a short stack walk tells whether {@code recover()}
+ * was called right above the runtime frame that started the deferred call ({@link DeferRecord#call}).
+ *
+ * <p>The walk happens only when a recoverable panic is running, so {@code recover()} is cheap otherwise.
+ */
+public final class Recovery {
+    /** recover() was called by the body of a deferred call: {@code defer func(){ recover() }()}. */
+    private static final int CALLED_BY_DEFERRED_CALL = 1;
+    /**
+     * recover() is itself a deferred call ({@code Defer.defer(Defer::recover)}) of an invocation that is
+     * itself a deferred call: Go's {@code defer func(){ defer recover() }()}, where {@code recover} runs
+     * as if called by the function that deferred it.
+     */
+    private static final int DEFERRED_BY_DEFERRED_CALL = 2;
+    private static final int NOT_DIRECT = 0;
+
+    private static final StackWalker WALKER = StackWalker.getInstance(
+            EnumSet.of(StackWalker.Option.SHOW_HIDDEN_FRAMES, StackWalker.Option.RETAIN_CLASS_REFERENCE));
+    private static final String API_CLASS = "dev.defer.Defer";
+    private static final String RUNTIME_PACKAGE = "dev.defer.internal.";
+
+    private Recovery() {
+    }
+
+    /**
+     * Implements {@code Defer.recover()}.
+     *
+     * @return the panic value, or null when there is nothing this caller may recover
+     */
+    public static Object recover() {
+        Invocation running = DeferThread.current().finishing;
+        if (running == null) {
+            return null;
+        }
+        Invocation panicking;
+        int expectedCaller;
+        if (running.panic != null) {
+            panicking = running;
+            expectedCaller = CALLED_BY_DEFERRED_CALL;
+        } else {
+            panicking = running.finishingBelow;
+            expectedCaller = DEFERRED_BY_DEFERRED_CALL;
+        }
+        if (panicking == null || !isRecoverable(panicking.panic) || WALKER.walk(Recovery::classifyCaller) != expectedCaller) {
+            return null;
+        }
+        Throwable panic = panicking.panic;
+        panicking.recovered();
+        return valueOf(panic);
+    }
+
+    private static boolean isRecoverable(Throwable panic) {
+        // Fatal JVM errors run deferred calls, like finally, but cannot be recovered, as Go's fatal errors.
+        return panic != null && !(panic instanceof VirtualMachineError) && !(panic instanceof Goexit);
+    }
+
+    private static Object valueOf(Throwable panic) {
+        if (panic instanceof Panic) {
+            Object value = ((Panic) panic).value();
+            // Go 1.21's PanicNilError: a recovered panic is never reported as nil.
+            return value != null ? value : panic;
+        }
+        return panic;
+    }
+
+    private static int classifyCaller(java.util.stream.Stream<StackFrame> stack) {
+        Iterator<StackFrame> frames = stack.iterator();
+        StackFrame frame = next(frames);
+        // Skip this class and Defer.recover itself: the walk starts where it was asked for.
+        while (frame != null && (frame.getClassName().equals(API_CLASS)
+                || frame.getClassName().startsWith(RUNTIME_PACKAGE))) {
+            frame = next(frames);
+        }
+        if (frame == null) {
+            return NOT_DIRECT;
+        }
+        if (isHidden(frame)) {
+            // recover is the deferred call itself, through a method reference's hidden class.
+            frame = skipHidden(frames, frame);
+            if (!isDeferredCallStart(frame)) {
+                return NOT_DIRECT;
+            }
+            do {
+                frame = next(frames);
+            } while (frame != null && frame.getClassName().startsWith(RUNTIME_PACKAGE));
+            // frame is the method that deferred recover; it must itself be a deferred call.
+            return frame != null && isDeferredCallStart(skipAdapters(frames, frame))
+                    ? DEFERRED_BY_DEFERRED_CALL : NOT_DIRECT;
+        }
+        return isDeferredCallStart(skipAdapters(frames, frame)) ? CALLED_BY_DEFERRED_CALL : NOT_DIRECT;
+    }
+
+    /**
+     * From the deferred call's own method, skips what stands between it and the runtime without being a
+     * helper: a lambda's hidden class, and the bridge {@code run} of a class implementing a generic
+     * {@code Deferred1} or {@code Deferred2}.
+     */
+    private static StackFrame skipAdapters(Iterator<StackFrame> frames, StackFrame callee) {
+        Class<?> owner = callee.getDeclaringClass();
+        StackFrame frame = next(frames);
+        while (frame != null && (isHidden(frame)
+                || frame.getDeclaringClass() == owner && frame.getMethodName().equals("run"))) {
+            frame = next(frames);
+        }
+        return frame;
+    }
+
+    private static StackFrame skipHidden(Iterator<StackFrame> frames, StackFrame frame) {
+        while (frame != null && isHidden(frame)) {
+            frame = next(frames);
+        }
+        return frame;
+    }
+
+    private static boolean isHidden(StackFrame frame) {
+        return frame.getDeclaringClass().isHidden();
+    }
+
+    private static boolean isDeferredCallStart(StackFrame frame) {
+        return frame != null && frame.getClassName().equals(DeferRecord.CALLER_CLASS)
+                && frame.getMethodName().equals(DeferRecord.CALLER_METHOD);
+    }
+
+    private static StackFrame next(Iterator<StackFrame> frames) {
+        return frames.hasNext() ? frames.next() : null;
+    }
+
+    /**
+     * Makes the current thread end silently when a {@link Goexit} leaves its {@code run} method, as a
+     * goroutine does: wraps its uncaught-exception handler once.
+     */
+    public static void silenceGoexitOnCurrentThread() {
+        Thread thread = Thread.currentThread();
+        Thread.UncaughtExceptionHandler handler = thread.getUncaughtExceptionHandler();
+        if (handler != null && !(handler instanceof SilentGoexit)) {
+            thread.setUncaughtExceptionHandler(new SilentGoexit(handler));
+        }
+    }
+
+    /** Drops a {@link Goexit}; hands every other throwable to the handler it wraps. */
+    private static final class SilentGoexit implements Thread.UncaughtExceptionHandler {
+        private final Thread.UncaughtExceptionHandler delegate;
+
+        SilentGoexit(Thread.UncaughtExceptionHandler delegate) {
+            this.delegate = delegate;
+        }
+
+        @Override
+        public void uncaughtException(Thread thread, Throwable e) {
+            if (!(e instanceof Goexit)) {
+                delegate.uncaughtException(thread, e);
+            }
+        }
+    }
+}
