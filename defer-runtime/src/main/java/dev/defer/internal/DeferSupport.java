@@ -36,36 +36,71 @@ public final class DeferSupport {
     }
 
     /**
-     * {@code Defer.defer(call)} in a rewritten method.
+     * {@code Defer.defer(call)} at a top-level site (one that runs at most once per invocation): the
+     * record is the next entry of the thread's record stack.
      *
      * @param call the deferred call
      * @param invocation the invocation that registers it
      */
-    public static void defer(Deferred call, Invocation invocation) {
-        invocation.push(DeferRecord.NO_ARGUMENTS, checkNotNull(call), null, null);
+    public static void deferStacked(Deferred call, Invocation invocation) {
+        invocation.push(invocation.thread.stackRecord(), DeferRecord.NO_ARGUMENTS, checkNotNull(call), null, null);
     }
 
     /**
-     * {@code Defer.defer(call, a)} in a rewritten method.
+     * {@code Defer.defer(call, a)} at a top-level site.
      *
      * @param call the deferred call
      * @param a its argument
      * @param invocation the invocation that registers it
      */
-    public static void defer(Deferred1<?> call, Object a, Invocation invocation) {
-        invocation.push(DeferRecord.ONE_ARGUMENT, checkNotNull(call), a, null);
+    public static void deferStacked(Deferred1<?> call, Object a, Invocation invocation) {
+        invocation.push(invocation.thread.stackRecord(), DeferRecord.ONE_ARGUMENT, checkNotNull(call), a, null);
     }
 
     /**
-     * {@code Defer.defer(call, a, b)} in a rewritten method.
+     * {@code Defer.defer(call, a, b)} at a top-level site.
      *
      * @param call the deferred call
      * @param a its first argument
      * @param b its second argument
      * @param invocation the invocation that registers it
      */
-    public static void defer(Deferred2<?, ?> call, Object a, Object b, Invocation invocation) {
-        invocation.push(DeferRecord.TWO_ARGUMENTS, checkNotNull(call), a, b);
+    public static void deferStacked(Deferred2<?, ?> call, Object a, Object b, Invocation invocation) {
+        invocation.push(invocation.thread.stackRecord(), DeferRecord.TWO_ARGUMENTS, checkNotNull(call), a, b);
+    }
+
+    /**
+     * {@code Defer.defer(call)} at a loop site (one on a cycle of the method's control flow, which may
+     * run any number of times): the record comes from the thread's bounded pool.
+     *
+     * @param call the deferred call
+     * @param invocation the invocation that registers it
+     */
+    public static void deferPooled(Deferred call, Invocation invocation) {
+        invocation.push(invocation.thread.allocateRecord(), DeferRecord.NO_ARGUMENTS, checkNotNull(call), null, null);
+    }
+
+    /**
+     * {@code Defer.defer(call, a)} at a loop site.
+     *
+     * @param call the deferred call
+     * @param a its argument
+     * @param invocation the invocation that registers it
+     */
+    public static void deferPooled(Deferred1<?> call, Object a, Invocation invocation) {
+        invocation.push(invocation.thread.allocateRecord(), DeferRecord.ONE_ARGUMENT, checkNotNull(call), a, null);
+    }
+
+    /**
+     * {@code Defer.defer(call, a, b)} at a loop site.
+     *
+     * @param call the deferred call
+     * @param a its first argument
+     * @param b its second argument
+     * @param invocation the invocation that registers it
+     */
+    public static void deferPooled(Deferred2<?, ?> call, Object a, Object b, Invocation invocation) {
+        invocation.push(invocation.thread.allocateRecord(), DeferRecord.TWO_ARGUMENTS, checkNotNull(call), a, b);
     }
 
     /**

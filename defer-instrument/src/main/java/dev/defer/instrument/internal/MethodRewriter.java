@@ -1,7 +1,9 @@
 package dev.defer.instrument.internal;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import org.objectweb.asm.Opcodes;
 import org.objectweb.asm.Type;
 import org.objectweb.asm.tree.AbstractInsnNode;
@@ -22,7 +24,8 @@ import org.objectweb.asm.tree.VarInsnNode;
  * <pre>
  *   invocation = DeferSupport.enter(Owner.class, "name(desc)")   // a new local, after all others
  *   try {                                                        // every range below excludes the exits
- *       ...body, with Defer.defer(f) replaced by DeferSupport.defer(f, invocation)...
+ *       ...body, with Defer.defer(f) replaced by DeferSupport.deferStacked(f, invocation) at a
+ *          top-level site, DeferSupport.deferPooled(f, invocation) at a loop site...
  *       return DeferSupport.exitX(value, invocation);            // at every return, in place
  *   } catch (Throwable t) {
  *       return DeferSupport.panicX(t, invocation);               // throws unless a deferred call recovered
@@ -69,13 +72,14 @@ final class MethodRewriter {
         prologue.add(new VarInsnNode(Opcodes.ASTORE, slot));
         prologue.add(bodyStart);
 
+        Set<AbstractInsnNode> loopSites = loopSites(method);
         List<LabelNode[]> exits = new ArrayList<>();
         for (AbstractInsnNode insn = code.getFirst(); insn != null; insn = insn.getNext()) {
             int opcode = insn.getOpcode();
             if (opcode >= Opcodes.IRETURN && opcode <= Opcodes.RETURN) {
                 exits.add(rewriteReturn(code, insn, returnType, slot));
-            } else if (insn instanceof MethodInsnNode) {
-                rewriteDeferCall(code, (MethodInsnNode) insn, slot);
+            } else if (isDeferCall(insn)) {
+                rewriteDeferCall(code, (MethodInsnNode) insn, slot, loopSites.contains(insn));
             }
         }
         if (withFrames) {
@@ -130,12 +134,38 @@ final class MethodRewriter {
         return new LabelNode[] {start, end};
     }
 
-    private static void rewriteDeferCall(InsnList code, MethodInsnNode call, int slot) {
-        if (RuntimeAbi.isApiDefer(call.getOpcode(), call.owner, call.name, call.desc)) {
-            code.insertBefore(call, new VarInsnNode(Opcodes.ALOAD, slot));
-            call.owner = RuntimeAbi.SUPPORT;
-            call.desc = RuntimeAbi.deferDescriptor(call.desc);
+    private static boolean isDeferCall(AbstractInsnNode insn) {
+        if (!(insn instanceof MethodInsnNode)) {
+            return false;
         }
+        MethodInsnNode call = (MethodInsnNode) insn;
+        return RuntimeAbi.isApiDefer(call.getOpcode(), call.owner, call.name, call.desc);
+    }
+
+    /**
+     * The {@code Defer.defer} sites that lie on a cycle of the control flow, exception edges included:
+     * they may run many times per invocation and get pooled records; the others, top-level sites, run
+     * at most once and get stack-style records. Computed once per method, before any change.
+     */
+    private static Set<AbstractInsnNode> loopSites(MethodNode method) {
+        Set<AbstractInsnNode> sites = new HashSet<>();
+        ControlFlow flow = null;
+        for (AbstractInsnNode insn = method.instructions.getFirst(); insn != null; insn = insn.getNext()) {
+            if (isDeferCall(insn)) {
+                flow = flow == null ? new ControlFlow(method) : flow;
+                if (flow.isOnCycle(insn)) {
+                    sites.add(insn);
+                }
+            }
+        }
+        return sites;
+    }
+
+    private static void rewriteDeferCall(InsnList code, MethodInsnNode call, int slot, boolean loopSite) {
+        code.insertBefore(call, new VarInsnNode(Opcodes.ALOAD, slot));
+        call.owner = RuntimeAbi.SUPPORT;
+        call.name = loopSite ? RuntimeAbi.DEFER_POOLED : RuntimeAbi.DEFER_STACKED;
+        call.desc = RuntimeAbi.deferDescriptor(call.desc);
     }
 
     private static void addReturn(InsnList code, Type returnType) {
