@@ -104,6 +104,86 @@ public final class DeferSupport {
     }
 
     /**
+     * The null check of an open-coded {@code Defer.defer}: fails at the defer statement, as the other
+     * strategies do.
+     *
+     * @param call the deferred call
+     */
+    public static void checkDeferred(Object call) {
+        checkNotNull(call);
+    }
+
+    /**
+     * Hands a deferred call of an open-coded method to a runtime invocation when the method panics: the
+     * call is registered only if its bit is still set in the method's mask (it was registered and has
+     * not run). Called oldest site first, so that the runtime runs them last-in-first-out.
+     *
+     * @param invocation the invocation entered by the method's handler
+     * @param mask the method's mask of registered, not yet run deferred calls
+     * @param bit this site's bit
+     * @param arity 0, 1 or 2: whether the call is a Deferred, a Deferred1 or a Deferred2
+     * @param call the deferred call, or null if its site never ran
+     * @param a its first argument, if any
+     * @param b its second argument, if any
+     */
+    public static void handOver(Invocation invocation, int mask, int bit, int arity, Object call, Object a, Object b) {
+        if ((mask & bit) != 0) {
+            invocation.push(invocation.thread.stackRecord(), arity, call, a, b);
+        }
+    }
+
+    /**
+     * Sets the result slot of an invocation entered by an open-coded method's handler to the value its
+     * {@code return} stored, so that a recovering deferred call returns it (S9).
+     *
+     * @param invocation the invocation
+     * @param value the value of the {@code return} that was running, or zero
+     */
+    public static void slot(Invocation invocation, int value) {
+        invocation.primitive = value;
+    }
+
+    /**
+     * See {@link #slot(Invocation, int)}.
+     *
+     * @param invocation the invocation
+     * @param value the value
+     */
+    public static void slot(Invocation invocation, long value) {
+        invocation.primitive = value;
+    }
+
+    /**
+     * See {@link #slot(Invocation, int)}.
+     *
+     * @param invocation the invocation
+     * @param value the value
+     */
+    public static void slot(Invocation invocation, float value) {
+        invocation.primitive = Float.floatToRawIntBits(value);
+    }
+
+    /**
+     * See {@link #slot(Invocation, int)}.
+     *
+     * @param invocation the invocation
+     * @param value the value
+     */
+    public static void slot(Invocation invocation, double value) {
+        invocation.primitive = Double.doubleToRawLongBits(value);
+    }
+
+    /**
+     * See {@link #slot(Invocation, int)}.
+     *
+     * @param invocation the invocation
+     * @param value the value
+     */
+    public static void slot(Invocation invocation, Object value) {
+        invocation.reference = value;
+    }
+
+    /**
      * {@code return} from a {@code void} method.
      *
      * @param invocation the invocation that ends

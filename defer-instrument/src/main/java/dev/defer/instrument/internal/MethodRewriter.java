@@ -7,6 +7,7 @@ import java.util.Set;
 import org.objectweb.asm.Opcodes;
 import org.objectweb.asm.Type;
 import org.objectweb.asm.tree.AbstractInsnNode;
+import org.objectweb.asm.tree.ClassNode;
 import org.objectweb.asm.tree.FrameNode;
 import org.objectweb.asm.tree.InsnList;
 import org.objectweb.asm.tree.InsnNode;
@@ -39,7 +40,7 @@ import org.objectweb.asm.tree.VarInsnNode;
  * not caught by a {@code catch} of the body, just as in Go.
  */
 final class MethodRewriter {
-    private final String owner;
+    private final ClassNode owner;
     private final boolean withFrames;
 
     /**
@@ -47,32 +48,60 @@ final class MethodRewriter {
      * @param withFrames whether the class file carries stack map frames (version 50 and up; a version 50
      *     class is written without them, and the JVM verifies it by type inference)
      */
-    MethodRewriter(String owner, boolean withFrames) {
+    MethodRewriter(ClassNode owner, boolean withFrames) {
         this.owner = owner;
         this.withFrames = withFrames;
     }
 
     /**
-     * Rewrites {@code method} in place.
+     * Rewrites {@code method} in place, open-coding its defers when it qualifies.
      *
+     * @return how the method's defer sites are kept, for the agent's verbose output
      * @throws UnrewritableMethodException when the method's bytecode cannot be rewritten
      */
-    void rewrite(MethodNode method) {
+    String rewrite(MethodNode method) {
         checkRewritable(method);
+        List<MethodInsnNode> sites = new ArrayList<>();
+        for (AbstractInsnNode insn = method.instructions.getFirst(); insn != null; insn = insn.getNext()) {
+            if (isDeferCall(insn)) {
+                sites.add((MethodInsnNode) insn);
+            }
+        }
+        ControlFlow flow = sites.isEmpty() ? null : new ControlFlow(method);
+        Set<AbstractInsnNode> loopSites = new HashSet<>();
+        for (MethodInsnNode site : sites) {
+            if (flow.isOnCycle(site)) {
+                loopSites.add(site);
+            }
+        }
+        if (!sites.isEmpty() && loopSites.isEmpty()) {
+            OpenCodedRewriter openCoded = OpenCodedRewriter.plan(owner, withFrames, method, sites, flow);
+            if (openCoded != null) {
+                openCoded.rewrite();
+                return " (" + sites.size() + " open-coded)";
+            }
+        }
+        rewriteWithRecords(method, loopSites);
+        if (sites.isEmpty()) {
+            return "";
+        }
+        return " (" + (sites.size() - loopSites.size()) + " stack-style, " + loopSites.size() + " pooled)";
+    }
+
+    private void rewriteWithRecords(MethodNode method, Set<AbstractInsnNode> loopSites) {
         Type returnType = Type.getReturnType(method.desc);
         int slot = method.maxLocals;
         InsnList code = method.instructions;
 
         LabelNode bodyStart = new LabelNode();
         InsnList prologue = new InsnList();
-        prologue.add(new LdcInsnNode(Type.getObjectType(owner)));
+        prologue.add(new LdcInsnNode(Type.getObjectType(owner.name)));
         prologue.add(new LdcInsnNode(method.name + method.desc));
         prologue.add(new MethodInsnNode(Opcodes.INVOKESTATIC, RuntimeAbi.SUPPORT, RuntimeAbi.ENTER,
                 RuntimeAbi.ENTER_DESCRIPTOR, false));
         prologue.add(new VarInsnNode(Opcodes.ASTORE, slot));
         prologue.add(bodyStart);
 
-        Set<AbstractInsnNode> loopSites = loopSites(method);
         List<LabelNode[]> exits = new ArrayList<>();
         for (AbstractInsnNode insn = code.getFirst(); insn != null; insn = insn.getNext()) {
             int opcode = insn.getOpcode();
@@ -142,25 +171,6 @@ final class MethodRewriter {
         return RuntimeAbi.isApiDefer(call.getOpcode(), call.owner, call.name, call.desc);
     }
 
-    /**
-     * The {@code Defer.defer} sites that lie on a cycle of the control flow, exception edges included:
-     * they may run many times per invocation and get pooled records; the others, top-level sites, run
-     * at most once and get stack-style records. Computed once per method, before any change.
-     */
-    private static Set<AbstractInsnNode> loopSites(MethodNode method) {
-        Set<AbstractInsnNode> sites = new HashSet<>();
-        ControlFlow flow = null;
-        for (AbstractInsnNode insn = method.instructions.getFirst(); insn != null; insn = insn.getNext()) {
-            if (isDeferCall(insn)) {
-                flow = flow == null ? new ControlFlow(method) : flow;
-                if (flow.isOnCycle(insn)) {
-                    sites.add(insn);
-                }
-            }
-        }
-        return sites;
-    }
-
     private static void rewriteDeferCall(InsnList code, MethodInsnNode call, int slot, boolean loopSite) {
         code.insertBefore(call, new VarInsnNode(Opcodes.ALOAD, slot));
         call.owner = RuntimeAbi.SUPPORT;
@@ -189,27 +199,14 @@ final class MethodRewriter {
                 if (frame.type != Opcodes.F_NEW) {
                     throw new IllegalStateException("frames must be read with ClassReader.EXPAND_FRAMES");
                 }
-                frame.local = withLocal(frame.local, slot);
+                frame.local = Frames.withLocals(frame.local, slot, List.of(RuntimeAbi.INVOCATION));
             }
         }
     }
 
-    private static List<Object> withLocal(List<Object> locals, int slot) {
-        List<Object> result = new ArrayList<>(locals == null ? List.of() : locals);
-        int used = 0;
-        for (Object local : result) {
-            used += local == Opcodes.LONG || local == Opcodes.DOUBLE ? 2 : 1;
-        }
-        for (; used < slot; used++) {
-            result.add(Opcodes.TOP);
-        }
-        result.add(RuntimeAbi.INVOCATION);
-        return result;
-    }
-
     /** The handler may be reached from anywhere in the body: it relies on the invocation local alone. */
     private static FrameNode handlerFrame(int slot) {
-        List<Object> locals = withLocal(List.of(), slot);
+        List<Object> locals = Frames.withLocals(List.of(), slot, List.of(RuntimeAbi.INVOCATION));
         return new FrameNode(Opcodes.F_NEW, locals.size(), locals.toArray(), 1, new Object[] {"java/lang/Throwable"});
     }
 }

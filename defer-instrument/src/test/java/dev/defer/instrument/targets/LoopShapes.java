@@ -1,6 +1,7 @@
 package dev.defer.instrument.targets;
 
 import dev.defer.Defer;
+import dev.defer.Deferred;
 import dev.defer.Defers;
 import java.util.List;
 
@@ -9,27 +10,28 @@ import java.util.List;
  * order: T for top-level (stack-style record), L for a loop site (pooled record).
  */
 public class LoopShapes {
-    static void noop() {
-    }
+    /** Not created at the sites, so that no method here is open-coded: these tests are about records. */
+    static final Deferred NOOP = () -> {
+    };
 
     /** T T: one site in each branch of an if, none on a cycle. */
     @Defers
     public static void branches(boolean b) {
         if (b) {
-            Defer.defer(LoopShapes::noop);
+            Defer.defer(NOOP);
         } else {
-            Defer.defer(LoopShapes::noop);
+            Defer.defer(NOOP);
         }
     }
 
     /** T L T: before, inside and after a for loop. */
     @Defers
     public static void forLoop(int n) {
-        Defer.defer(LoopShapes::noop);
+        Defer.defer(NOOP);
         for (int i = 0; i < n; i++) {
-            Defer.defer(LoopShapes::noop);
+            Defer.defer(NOOP);
         }
-        Defer.defer(LoopShapes::noop);
+        Defer.defer(NOOP);
     }
 
     /** L: a do-while body. */
@@ -37,7 +39,7 @@ public class LoopShapes {
     public static void doWhile(int n) {
         int i = 0;
         do {
-            Defer.defer(LoopShapes::noop);
+            Defer.defer(NOOP);
             i++;
         } while (i < n);
     }
@@ -49,9 +51,9 @@ public class LoopShapes {
             if (item.isEmpty()) {
                 continue;
             }
-            Defer.defer(LoopShapes::noop);
+            Defer.defer(NOOP);
             if (item.length() > 3) {
-                Defer.defer(LoopShapes::noop);
+                Defer.defer(NOOP);
             }
         }
     }
@@ -61,7 +63,7 @@ public class LoopShapes {
     public static int retry(int attempts) {
         while (true) {
             try {
-                Defer.defer(LoopShapes::noop);
+                Defer.defer(NOOP);
                 if (attempts-- > 0) {
                     throw new IllegalStateException("again");
                 }
@@ -86,9 +88,9 @@ public class LoopShapes {
                 }
             }
         }
-        Defer.defer(LoopShapes::noop);
+        Defer.defer(NOOP);
         for (int k = 0; k < n; k++) {
-            Defer.defer(LoopShapes::noop);
+            Defer.defer(NOOP);
         }
     }
 }
