@@ -12,11 +12,13 @@ import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
@@ -24,6 +26,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
 import javax.xml.stream.XMLInputFactory;
 import javax.xml.stream.XMLStreamConstants;
 import javax.xml.stream.XMLStreamException;
@@ -104,6 +108,8 @@ public final class CompatCheck {
     }
 
     static final class SetupException extends Exception {
+        private static final long serialVersionUID = 1L;
+
         SetupException(String message) {
             super(message);
         }
@@ -188,7 +194,10 @@ public final class CompatCheck {
         String classes = opts.getOrDefault("classes", "");
         List<String> scan = classes.isBlank() ? List.of("--scan-class-path=" + testsJar)
                 : Stream.of(classes.split(",")).map(c -> "--select-class=" + c.strip()).collect(Collectors.toList());
-        String agentArg = "-javaagent:" + agentJar + "=all=" + all;
+        // verbose: one "defer-agent: rewrote C.m()" line per rewritten method on stderr, so the check can show
+        // that the rewrite did happen (a transparent run that rewrote nothing would prove nothing).
+        boolean verbose = Boolean.parseBoolean(opts.getOrDefault("verbose", "true"));
+        String agentArg = "-javaagent:" + agentJar + "=" + (verbose ? "verbose," : "") + "all=" + all;
         RunResult plain = launch("no-agent", java, classPath, scan, null, workDir, timeoutMinutes);
         RunResult agent = launch("agent", java, classPath, scan, agentArg, workDir, timeoutMinutes);
 
@@ -199,7 +208,7 @@ public final class CompatCheck {
         if (!differing.isEmpty() && !reuse) {
             rerunInIsolation(differing, plain, agent, java, classPath, agentArg, workDir, timeoutMinutes);
         }
-        checkAgentLines(plain, agent);
+        checkAgentLines(plain, agent, verbose, all, testsJar);
         checkLinkage(plain, agent);
 
         out.println();
@@ -525,11 +534,23 @@ public final class CompatCheck {
         }
     }
 
+    /** The binary names of the classes in a jar. */
+    static Set<String> classNames(Path jar) throws IOException {
+        Set<String> names = new HashSet<>();
+        try (ZipFile zip = new ZipFile(jar.toFile())) {
+            zip.stream().map(ZipEntry::getName)
+                    .filter(n -> n.endsWith(".class") && !n.startsWith("META-INF/"))
+                    .forEach(n -> names.add(n.substring(0, n.length() - ".class".length()).replace('/', '.')));
+        }
+        return names;
+    }
+
     private static Map<String, Long> byStatus(RunResult r) {
         return r.nodes.values().stream().collect(Collectors.groupingBy(n -> n.status, TreeMap::new, Collectors.counting()));
     }
 
-    private void checkAgentLines(RunResult plain, RunResult agent) throws IOException {
+    private void checkAgentLines(RunResult plain, RunResult agent, boolean verbose, String all, Path testsJar)
+            throws IOException {
         for (RunResult r : List.of(plain, agent)) {
             List<String> lines = new ArrayList<>();
             for (Path f : List.of(r.stderr, r.stdout)) {
@@ -547,6 +568,28 @@ public final class CompatCheck {
             }
             List<String> bad = lines.stream().filter(l -> !AGENT_INFO.matcher(l).find()).collect(Collectors.toList());
             out.println("compat: [agent] " + lines.size() + " 'defer-agent:' line(s), " + bad.size() + " of them about a problem");
+            Pattern rewrote = Pattern.compile("^defer-agent: rewrote ([\\w$.]+)\\.([^.(]+)\\(");
+            TreeSet<String> classes = new TreeSet<>();
+            long methods = 0;
+            for (String l : lines) {
+                Matcher m = rewrote.matcher(l);
+                if (m.find()) {
+                    methods++;
+                    classes.add(m.group(1));
+                }
+            }
+            Set<String> inTestsJar = classNames(testsJar);
+            long fromTests = classes.stream().filter(inTestsJar::contains).count();
+            out.println("compat: [agent] rewrote " + methods + " method(s) in " + classes.size() + " class(es): "
+                    + (classes.size() - fromTests) + " of the library, " + fromTests + " of its tests jar");
+            if (verbose && methods == 0) {
+                problems.add("the agent (verbose) reported no rewritten method: with nothing rewritten the comparison proves nothing");
+            }
+            for (String prefix : all.split(":")) {
+                if (verbose && classes.stream().noneMatch(c -> c.startsWith(prefix))) {
+                    problems.add("no class of " + prefix + " was rewritten");
+                }
+            }
             bad.stream().limit(MAX_LISTED).forEach(l -> out.println("compat:   " + l));
             if (bad.size() > MAX_LISTED) {
                 out.println("compat:   ... (" + (bad.size() - MAX_LISTED) + " more in " + r.stderr + " / " + r.stdout + ")");
