@@ -1,0 +1,238 @@
+package dev.defer.validation;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.defer.Defer;
+import dev.defer.Defers;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+
+/**
+ * S12 Isolation: an invocation's exit runs only its own deferred calls, never its caller's; records that
+ * an abnormal exit left behind are discarded, never run by a later invocation.
+ */
+class S12IsolationTest {
+
+    static class Target {
+        /** Go: s12Outer / s12Inner in go/rules.go. */
+        @Defers
+        static void outer(Trace t) {
+            Defer.defer(() -> t.log("outer deferred"));
+            inner(t);
+            t.log("after inner");
+        }
+
+        @Defers
+        static void inner(Trace t) {
+            Defer.defer(() -> t.log("inner deferred"));
+        }
+
+        /** An inner invocation with no deferred calls of its own must not run the caller's. */
+        @Defers
+        static int outerWithEmptyInner(Trace t) {
+            Defer.defer(() -> t.log("outer deferred"));
+            int v = empty(t);
+            t.log("after empty inner", v);
+            return v;
+        }
+
+        @Defers
+        static int empty(Trace t) {
+            t.log("empty inner body");
+            return 4;
+        }
+
+        /** The same for void, long, double and reference exits, and for a panicking empty inner. */
+        @Defers
+        static void outerWithEveryExit(Trace t) {
+            Defer.defer(() -> t.log("outer deferred"));
+            emptyVoid();
+            emptyLong();
+            emptyDouble();
+            emptyFloat();
+            emptyObject();
+            try {
+                emptyPanics();
+            } catch (IllegalStateException e) {
+                t.log("caught", e);
+            }
+            t.log("all inner invocations ended");
+        }
+
+        @Defers
+        static void emptyVoid() {
+        }
+
+        @Defers
+        static long emptyLong() {
+            return 1L;
+        }
+
+        @Defers
+        static double emptyDouble() {
+            return 1.0;
+        }
+
+        @Defers
+        static float emptyFloat() {
+            return 1.0f;
+        }
+
+        @Defers
+        static Object emptyObject() {
+            return "x";
+        }
+
+        @Defers
+        static void emptyPanics() {
+            throw new IllegalStateException("empty inner panics");
+        }
+
+        /** The caller catches the callee's panic and goes on: its own deferred calls run once, at its end. */
+        @Defers
+        static void callerCatches(Trace t) {
+            Defer.defer(() -> t.log("outer deferred"));
+            try {
+                panicking(t);
+            } catch (IllegalStateException e) {
+                t.log("outer caught", e);
+            }
+            t.log("outer goes on");
+        }
+
+        @Defers
+        static void panicking(Trace t) {
+            Defer.defer(() -> t.log("inner deferred"));
+            throw new IllegalStateException("inner panic");
+        }
+
+        /** The callee recovers its own panic; the caller's list is untouched. */
+        @Defers
+        static void calleeRecovers(Trace t) {
+            Defer.defer(() -> t.log("outer deferred, recover saw", Defer.recover()));
+            recovering(t);
+            t.log("outer after callee");
+        }
+
+        @Defers
+        static void recovering(Trace t) {
+            Defer.defer(() -> t.log("inner recovered", Defer.recover()));
+            throw Defer.panic("inner only");
+        }
+
+        /** The result slot of the caller is not the callee's. */
+        @Defers
+        static int callerSlot() {
+            Defer.defer(() -> Defer.setResult(Defer.<Integer>result() + 1));
+            int inner = calleeSlot();
+            return inner * 100;
+        }
+
+        @Defers
+        static int calleeSlot() {
+            Defer.defer(() -> Defer.setResult(Defer.<Integer>result() + 2));
+            return 3;
+        }
+
+        /** Each level registers a deferred call, until the stack overflows. */
+        @Defers
+        static int overflow(int n, AtomicInteger registered, AtomicInteger ran) {
+            Defer.defer(ran::incrementAndGet);
+            registered.incrementAndGet();
+            return overflow(n + 1, registered, ran) + 1;
+        }
+
+        @Defers
+        static int fresh(Trace t) {
+            Defer.defer(() -> t.log("fresh deferred 1"));
+            Defer.defer(() -> t.log("fresh deferred 2"));
+            return 1;
+        }
+    }
+
+    @Test
+    void exitRunsOnlyItsOwnDeferredCallsMatchesGo() {
+        Trace t = new Trace();
+        Go.assertRule("s12_isolation", "inner deferred | after inner | outer deferred | returned", t.run(() -> Target.outer(t)));
+    }
+
+    @Test
+    void anInnerInvocationWithoutDeferredCallsDoesNotRunTheCallers() {
+        Trace t = new Trace();
+        assertEquals(4, Target.outerWithEmptyInner(t));
+        assertEquals(List.of("empty inner body", "after empty inner 4", "outer deferred"), t.lines());
+    }
+
+    @Test
+    void noKindOfInnerExitRunsTheCallersDeferredCalls() {
+        Trace t = new Trace();
+        Target.outerWithEveryExit(t);
+        assertEquals(List.of("caught empty inner panics", "all inner invocations ended", "outer deferred"), t.lines());
+    }
+
+    @Test
+    void callerThatCatchesRunsItsDeferredCallsOnceAtItsEnd() {
+        Trace t = new Trace();
+        Target.callerCatches(t);
+        assertEquals(List.of("inner deferred", "outer caught inner panic", "outer goes on", "outer deferred"), t.lines());
+    }
+
+    @Test
+    void calleeRecoveryLeavesTheCallerAlone() {
+        Trace t = new Trace();
+        Target.calleeRecovers(t);
+        assertEquals(List.of("inner recovered inner only", "outer after callee", "outer deferred, recover saw <nil>"), t.lines());
+    }
+
+    @Test
+    void eachInvocationHasItsOwnSlot() {
+        assertEquals(501, Target.callerSlot());
+    }
+
+    @Test
+    void afterAStackOverflowNothingIsLeftBehindOnTheThread() {
+        AtomicInteger registered = new AtomicInteger();
+        AtomicInteger ran = new AtomicInteger();
+        AtomicReference<String> after = new AtomicReference<>();
+        Trace t = new Trace();
+        Threads.Ended ended = Threads.run(512 * 1024, () -> {
+            try {
+                Target.overflow(0, registered, ran);
+            } catch (StackOverflowError expected) {
+                // the thread goes on, as a pooled thread would
+            }
+            int ranAfterOverflow = ran.get();
+            StringBuilder seen = new StringBuilder();
+            try {
+                Defer.result();
+                seen.append("an invocation was left active");
+            } catch (IllegalStateException expected) {
+                seen.append("no active invocation");
+            }
+            seen.append(", recover ").append(Defer.recover());
+            seen.append(", fresh ").append(Target.fresh(t));
+            seen.append(", old deferred calls run later ").append(ran.get() - ranAfterOverflow);
+            after.set(seen.toString());
+        });
+        assertTrue(ended.uncaught().isEmpty(), String.valueOf(ended.uncaught()));
+        assertTrue(registered.get() > 100, "the recursion was too shallow to test anything: " + registered.get());
+        assertEquals("no active invocation, recover null, fresh 1, old deferred calls run later 0", after.get());
+        assertEquals(List.of("fresh deferred 2", "fresh deferred 1"), t.lines());
+    }
+
+    @Test
+    void afterAnEscapedPanicNothingIsLeftBehind() {
+        Trace t = new Trace();
+        assertThrows(IllegalStateException.class, () -> Target.panicking(t));
+        assertThrows(IllegalStateException.class, Defer::result);
+        assertNull(Defer.recover());
+        t.clear();
+        assertEquals(1, Target.fresh(t));
+        assertEquals(List.of("fresh deferred 2", "fresh deferred 1"), t.lines());
+    }
+}
