@@ -1,0 +1,52 @@
+package dev.defer.agent;
+
+import java.lang.instrument.Instrumentation;
+
+/**
+ * The Java agent: {@code java -javaagent:defer-agent.jar[=options] ...}. It registers a transformer
+ * that rewrites the {@code @Defers} methods of each class as it loads. Options, comma-separated:
+ * {@code verbose} (a line per rewritten method on stderr), {@code dump=DIR} (writes the rewritten class
+ * files under DIR), {@code all=PREFIX[:PREFIX...]} (treats every method of those packages as
+ * {@code @Defers}: a test mode).
+ */
+public final class DeferAgent {
+    /** System property the agent sets, so that the runtime's error messages know it is running. */
+    static final String RUNNING_PROPERTY = "dev.defer.agent";
+
+    private DeferAgent() {
+    }
+
+    /**
+     * Entry point for {@code -javaagent}.
+     *
+     * @param arguments the options after {@code =}, or null
+     * @param instrumentation the JVM's instrumentation service
+     */
+    public static void premain(String arguments, Instrumentation instrumentation) {
+        install(arguments, instrumentation);
+    }
+
+    /**
+     * Entry point for an agent attached to a running JVM. Classes loaded before are not rewritten.
+     *
+     * @param arguments the options, or null
+     * @param instrumentation the JVM's instrumentation service
+     */
+    public static void agentmain(String arguments, Instrumentation instrumentation) {
+        install(arguments, instrumentation);
+    }
+
+    private static void install(String arguments, Instrumentation instrumentation) {
+        AgentOptions options = AgentOptions.parse(arguments);
+        DeferTransformer transformer = new DeferTransformer(options, System.err);
+        // Rewrite one class first, so that the agent's own classes are loaded before any application class
+        // reaches the transformer.
+        WarmUp.run(transformer.instrumenter());
+        instrumentation.addTransformer(transformer, false);
+        System.setProperty(RUNNING_PROPERTY, "active");
+        if (options.verbose) {
+            System.err.println("defer-agent: active" + (options.allPrefixes.isEmpty() ? ""
+                    : ", rewriting every method of " + String.join(", ", options.allPrefixes)));
+        }
+    }
+}

@@ -1,0 +1,90 @@
+package dev.defer.agent;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.objectweb.asm.ClassWriter;
+import org.objectweb.asm.MethodVisitor;
+import org.objectweb.asm.Opcodes;
+
+class DeferTransformerTest {
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+    private DeferTransformer transformer(String options) {
+        return new DeferTransformer(AgentOptions.parse(options), new PrintStream(err, true, StandardCharsets.UTF_8));
+    }
+
+    private String log() {
+        return err.toString(StandardCharsets.UTF_8);
+    }
+
+    private static byte[] bytesOf(Class<?> type) throws IOException {
+        try (InputStream in = type.getResourceAsStream("/" + type.getName().replace('.', '/') + ".class")) {
+            return in.readAllBytes();
+        }
+    }
+
+    /** {@code test.Sample} with {@code @Defers void work()} or, when abstract, a method with no body. */
+    private static byte[] sample(boolean abstractMethod) {
+        ClassWriter writer = new ClassWriter(0);
+        writer.visit(Opcodes.V17, Opcodes.ACC_PUBLIC | Opcodes.ACC_ABSTRACT, "test/Sample", null, "java/lang/Object", null);
+        MethodVisitor method = writer.visitMethod(Opcodes.ACC_PUBLIC | (abstractMethod ? Opcodes.ACC_ABSTRACT : 0),
+                "work", "()V", null, null);
+        method.visitAnnotation("Ldev/defer/Defers;", true).visitEnd();
+        if (!abstractMethod) {
+            method.visitCode();
+            method.visitInsn(Opcodes.RETURN);
+            method.visitMaxs(0, 1);
+        }
+        method.visitEnd();
+        writer.visitEnd();
+        return writer.toByteArray();
+    }
+
+    @Test
+    void classesWithoutDefersAreLeftAlone() throws IOException {
+        DeferTransformer transformer = transformer("verbose");
+        assertNull(transformer.transform(getClass().getClassLoader(), "dev/defer/agent/DeferTransformerTest", null,
+                null, bytesOf(DeferTransformerTest.class)));
+        assertEquals("", log());
+    }
+
+    @Test
+    void bootstrapClassesAndTheRuntimeAreNeverTouched() {
+        DeferTransformer transformer = transformer("all=java:dev");
+        assertNull(transformer.transform(null, "test/Sample", null, null, sample(false)));
+        assertNull(transformer.transform(getClass().getClassLoader(), "dev/defer/internal/Sample", null, null,
+                sample(false)));
+    }
+
+    @Test
+    void verboseNamesEachRewrittenMethodAndDumpWritesTheClass(@TempDir Path dump) {
+        DeferTransformer transformer = transformer("verbose,dump=" + dump);
+        byte[] rewritten = transformer.transform(getClass().getClassLoader(), "test/Sample", null, null, sample(false));
+        assertNotNull(rewritten);
+        assertEquals("defer-agent: rewrote test.Sample.work()V" + System.lineSeparator(), log());
+        assertTrue(Files.exists(dump.resolve("test/Sample.class")));
+        // Loading the same bytes again, e.g. after build-time rewriting, changes nothing.
+        assertNull(transformer.transform(getClass().getClassLoader(), "test/Sample", null, null, rewritten));
+    }
+
+    @Test
+    void unrewritableClassIsReportedAndLeftUnchanged() {
+        DeferTransformer transformer = transformer("");
+        assertNull(transformer.transform(getClass().getClassLoader(), "test/Sample", null, null, sample(true)));
+        String log = log();
+        assertTrue(log.startsWith("defer-agent: cannot rewrite test.Sample, left unchanged"), log);
+        assertTrue(log.contains("work()V: it has no body"), log);
+    }
+}

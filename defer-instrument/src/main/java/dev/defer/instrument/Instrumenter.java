@@ -1,0 +1,111 @@
+package dev.defer.instrument;
+
+import dev.defer.instrument.internal.ClassRewriter;
+import dev.defer.instrument.internal.ClassScan;
+import dev.defer.instrument.internal.UnrewritableClassException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Predicate;
+
+/**
+ * Rewrites the {@code @Defers} methods of class files, for the agent at class load and for build-time
+ * tools. Works on bytes alone: it never loads, initialises or looks up any class. Thread-safe.
+ */
+public final class Instrumenter {
+    private final Predicate<String> rewriteAll;
+
+    /**
+     * Creates an instrumenter that rewrites the methods annotated {@code @Defers} and the methods of
+     * types annotated {@code @Defers}.
+     */
+    public Instrumenter() {
+        this(List.of());
+    }
+
+    /**
+     * Creates an instrumenter that also treats every method of some packages as {@code @Defers}: the
+     * agent's {@code all=} test mode.
+     *
+     * @param allPrefixes package or class name prefixes, dotted ({@code org.apache.commons.lang3}); a
+     *     prefix covers that package, its subpackages and a class of that exact name
+     */
+    public Instrumenter(List<String> allPrefixes) {
+        List<String> prefixes = new ArrayList<>();
+        for (String prefix : allPrefixes) {
+            prefixes.add(prefix.replace('.', '/'));
+        }
+        this.rewriteAll = className -> {
+            for (String prefix : prefixes) {
+                if (className.startsWith(prefix)
+                        && (className.length() == prefix.length() || className.charAt(prefix.length()) == '/'
+                                || prefix.endsWith("/"))) {
+                    return true;
+                }
+            }
+            return false;
+        };
+    }
+
+    /**
+     * Whether a class, given its internal name, may need the rewrite, judged without parsing it: it is
+     * in an {@code all=} package, or its bytes mention {@code @Defers}; and it was not rewritten yet.
+     *
+     * @param internalName the class's internal name ({@code com/example/Foo}), or null if unknown
+     * @param classFile the class file
+     * @return false when {@link #instrument} would certainly return null
+     */
+    public boolean mayNeedRewrite(String internalName, byte[] classFile) {
+        boolean candidate = internalName != null && rewriteAll.test(internalName) || ClassScan.mentionsDefers(classFile);
+        return candidate && !ClassScan.isRewritten(classFile);
+    }
+
+    /**
+     * Rewrites a class file.
+     *
+     * @param classFile the class file
+     * @return the rewritten class and its rewritten methods, or null when nothing needed the rewrite
+     *     (no {@code @Defers} method, or the class was rewritten already)
+     * @throws InstrumentationException when a method cannot be rewritten; the message names the class,
+     *     the method, the reason and the fix, and the class must then be used as it was
+     */
+    public Result instrument(byte[] classFile) throws InstrumentationException {
+        if (ClassScan.isRewritten(classFile)) {
+            return null;
+        }
+        List<String> methods = new ArrayList<>();
+        try {
+            byte[] rewritten = new ClassRewriter(rewriteAll).rewrite(classFile, methods);
+            return rewritten == null ? null : new Result(rewritten, methods);
+        } catch (UnrewritableClassException e) {
+            throw new InstrumentationException(e.getMessage(), e.className(), e);
+        } catch (RuntimeException e) {
+            // ASM rejects a malformed or too new class file: report it rather than guess.
+            throw new InstrumentationException("cannot rewrite a class, left unchanged: " + e, null, e);
+        }
+    }
+
+    /** A rewritten class file. */
+    public static final class Result {
+        private final byte[] classFile;
+        private final List<String> methods;
+
+        Result(byte[] classFile, List<String> methods) {
+            this.classFile = classFile;
+            this.methods = List.copyOf(methods);
+        }
+
+        /**
+         * @return the rewritten class file (not copied: the caller owns it)
+         */
+        public byte[] classFile() {
+            return classFile;
+        }
+
+        /**
+         * @return the name and descriptor of each rewritten method, e.g. {@code copy(Ljava/nio/file/Path;)J}
+         */
+        public List<String> methods() {
+            return methods;
+        }
+    }
+}

@@ -1,0 +1,58 @@
+package dev.defer.instrument.internal;
+
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The check made on every loaded class before any parsing: a search of the raw bytes for the constant
+ * pool strings that a class needing the rewrite must hold. Costs one pass over the bytes, with no
+ * allocation, so classes without {@code @Defers} pay next to nothing.
+ */
+public final class ClassScan {
+    private static final byte[] ANNOTATION = bytes(ClassRewriter.DEFERS_DESCRIPTOR);
+    private static final byte[] MARKER = bytes(RewrittenMarker.NAME);
+
+    private ClassScan() {
+    }
+
+    /**
+     * Whether the class file mentions {@code @Defers}: it may have methods to rewrite.
+     *
+     * @param classFile the class file's bytes
+     * @return true when the annotation's descriptor is in the bytes
+     */
+    public static boolean mentionsDefers(byte[] classFile) {
+        return contains(classFile, ANNOTATION);
+    }
+
+    /**
+     * Whether the class file carries the attribute that this rewrite adds, i.e. was already rewritten.
+     *
+     * @param classFile the class file's bytes
+     * @return true when the marker attribute's name is in the bytes
+     */
+    public static boolean isRewritten(byte[] classFile) {
+        return contains(classFile, MARKER);
+    }
+
+    static boolean contains(byte[] data, byte[] pattern) {
+        byte first = pattern[0];
+        int last = data.length - pattern.length;
+        outer:
+        for (int i = 0; i <= last; i++) {
+            if (data[i] != first) {
+                continue;
+            }
+            for (int j = 1; j < pattern.length; j++) {
+                if (data[i + j] != pattern[j]) {
+                    continue outer;
+                }
+            }
+            return true;
+        }
+        return false;
+    }
+
+    private static byte[] bytes(String ascii) {
+        return ascii.getBytes(StandardCharsets.US_ASCII);
+    }
+}

@@ -1,0 +1,185 @@
+package dev.defer.instrument.internal;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.objectweb.asm.Opcodes;
+import org.objectweb.asm.Type;
+import org.objectweb.asm.tree.AbstractInsnNode;
+import org.objectweb.asm.tree.FrameNode;
+import org.objectweb.asm.tree.InsnList;
+import org.objectweb.asm.tree.InsnNode;
+import org.objectweb.asm.tree.LabelNode;
+import org.objectweb.asm.tree.LdcInsnNode;
+import org.objectweb.asm.tree.MethodInsnNode;
+import org.objectweb.asm.tree.MethodNode;
+import org.objectweb.asm.tree.TryCatchBlockNode;
+import org.objectweb.asm.tree.TypeInsnNode;
+import org.objectweb.asm.tree.VarInsnNode;
+
+/**
+ * Rewrites one method body so that it runs as a {@code @Defers} invocation:
+ *
+ * <pre>
+ *   invocation = DeferSupport.enter(Owner.class, "name(desc)")   // a new local, after all others
+ *   try {                                                        // every range below excludes the exits
+ *       ...body, with Defer.defer(f) replaced by DeferSupport.defer(f, invocation)...
+ *       return DeferSupport.exitX(value, invocation);            // at every return, in place
+ *   } catch (Throwable t) {
+ *       return DeferSupport.panicX(t, invocation);               // throws unless a deferred call recovered
+ *   }
+ * </pre>
+ *
+ * <p>Each exit sequence stays where its {@code return} was, so line numbers, local variable ranges and
+ * the existing stack map frames stay valid; the only new branch target is the handler, whose frame
+ * declares nothing but the invocation. Every exception range, the user's and the new one, is split so
+ * that no exit sequence lies in it: an exception thrown by a deferred call during a {@code return} is
+ * not caught by a {@code catch} of the body, just as in Go.
+ */
+final class MethodRewriter {
+    private final String owner;
+    private final boolean withFrames;
+
+    /**
+     * @param owner the internal name of the class that declares the method
+     * @param withFrames whether the class file carries stack map frames (version 50 and up; a version 50
+     *     class is written without them, and the JVM verifies it by type inference)
+     */
+    MethodRewriter(String owner, boolean withFrames) {
+        this.owner = owner;
+        this.withFrames = withFrames;
+    }
+
+    /**
+     * Rewrites {@code method} in place.
+     *
+     * @throws UnrewritableMethodException when the method's bytecode cannot be rewritten
+     */
+    void rewrite(MethodNode method) {
+        checkRewritable(method);
+        Type returnType = Type.getReturnType(method.desc);
+        int slot = method.maxLocals;
+        InsnList code = method.instructions;
+
+        LabelNode bodyStart = new LabelNode();
+        InsnList prologue = new InsnList();
+        prologue.add(new LdcInsnNode(Type.getObjectType(owner)));
+        prologue.add(new LdcInsnNode(method.name + method.desc));
+        prologue.add(new MethodInsnNode(Opcodes.INVOKESTATIC, RuntimeAbi.SUPPORT, RuntimeAbi.ENTER,
+                RuntimeAbi.ENTER_DESCRIPTOR, false));
+        prologue.add(new VarInsnNode(Opcodes.ASTORE, slot));
+        prologue.add(bodyStart);
+
+        List<LabelNode[]> exits = new ArrayList<>();
+        for (AbstractInsnNode insn = code.getFirst(); insn != null; insn = insn.getNext()) {
+            int opcode = insn.getOpcode();
+            if (opcode >= Opcodes.IRETURN && opcode <= Opcodes.RETURN) {
+                exits.add(rewriteReturn(code, insn, returnType, slot));
+            } else if (insn instanceof MethodInsnNode) {
+                rewriteDeferCall(code, (MethodInsnNode) insn, slot);
+            }
+        }
+        if (withFrames) {
+            addLocalToFrames(code, slot);
+        }
+
+        LabelNode bodyEnd = new LabelNode();
+        LabelNode handler = new LabelNode();
+        code.add(bodyEnd);
+        code.add(handler);
+        if (withFrames) {
+            code.add(handlerFrame(slot));
+        }
+        code.add(new VarInsnNode(Opcodes.ALOAD, slot));
+        code.add(new MethodInsnNode(Opcodes.INVOKESTATIC, RuntimeAbi.SUPPORT, "panic" + RuntimeAbi.kind(returnType),
+                RuntimeAbi.panicDescriptor(returnType), false));
+        addReturn(code, returnType);
+        code.insert(prologue);
+
+        method.tryCatchBlocks.add(new TryCatchBlockNode(bodyStart, bodyEnd, handler, null));
+        method.tryCatchBlocks = ExceptionRanges.excluding(code, method.tryCatchBlocks, exits);
+        method.maxLocals = slot + 1;
+        // The exits and defer calls push the invocation above what the body had; enter pushes two constants.
+        method.maxStack = Math.max(method.maxStack + 1, 2);
+    }
+
+    private static void checkRewritable(MethodNode method) {
+        if (method.instructions.size() == 0) {
+            throw new UnrewritableMethodException("it has no body (abstract or native): annotate an"
+                    + " implementation instead");
+        }
+        for (AbstractInsnNode insn = method.instructions.getFirst(); insn != null; insn = insn.getNext()) {
+            if (insn.getOpcode() == Opcodes.JSR || insn.getOpcode() == Opcodes.RET) {
+                throw new UnrewritableMethodException("it uses jsr/ret subroutines (class files older than"
+                        + " Java 6): recompile the class with a current javac");
+            }
+        }
+    }
+
+    /** Replaces {@code xRETURN} by {@code invocation; exitX; [checkcast]; xRETURN}, bracketed by labels. */
+    private LabelNode[] rewriteReturn(InsnList code, AbstractInsnNode ret, Type returnType, int slot) {
+        LabelNode start = new LabelNode();
+        LabelNode end = new LabelNode();
+        InsnList exit = new InsnList();
+        exit.add(start);
+        exit.add(new VarInsnNode(Opcodes.ALOAD, slot));
+        exit.add(new MethodInsnNode(Opcodes.INVOKESTATIC, RuntimeAbi.SUPPORT, "exit" + RuntimeAbi.kind(returnType),
+                RuntimeAbi.exitDescriptor(returnType), false));
+        addCast(exit, returnType);
+        code.insertBefore(ret, exit);
+        code.insert(ret, end);
+        return new LabelNode[] {start, end};
+    }
+
+    private static void rewriteDeferCall(InsnList code, MethodInsnNode call, int slot) {
+        if (RuntimeAbi.isApiDefer(call.getOpcode(), call.owner, call.name, call.desc)) {
+            code.insertBefore(call, new VarInsnNode(Opcodes.ALOAD, slot));
+            call.owner = RuntimeAbi.SUPPORT;
+            call.desc = RuntimeAbi.deferDescriptor(call.desc);
+        }
+    }
+
+    private static void addReturn(InsnList code, Type returnType) {
+        addCast(code, returnType);
+        code.add(new InsnNode(returnType.getOpcode(Opcodes.IRETURN)));
+    }
+
+    /** The runtime hands references back as Object: cast to the return type, which setResult checked. */
+    private static void addCast(InsnList code, Type returnType) {
+        int sort = returnType.getSort();
+        if ((sort == Type.OBJECT || sort == Type.ARRAY) && !returnType.getInternalName().equals("java/lang/Object")) {
+            code.add(new TypeInsnNode(Opcodes.CHECKCAST, returnType.getInternalName()));
+        }
+    }
+
+    /** Every existing frame gains the invocation local, which is set before any branch target. */
+    private static void addLocalToFrames(InsnList code, int slot) {
+        for (AbstractInsnNode insn = code.getFirst(); insn != null; insn = insn.getNext()) {
+            if (insn instanceof FrameNode) {
+                FrameNode frame = (FrameNode) insn;
+                if (frame.type != Opcodes.F_NEW) {
+                    throw new IllegalStateException("frames must be read with ClassReader.EXPAND_FRAMES");
+                }
+                frame.local = withLocal(frame.local, slot);
+            }
+        }
+    }
+
+    private static List<Object> withLocal(List<Object> locals, int slot) {
+        List<Object> result = new ArrayList<>(locals == null ? List.of() : locals);
+        int used = 0;
+        for (Object local : result) {
+            used += local == Opcodes.LONG || local == Opcodes.DOUBLE ? 2 : 1;
+        }
+        for (; used < slot; used++) {
+            result.add(Opcodes.TOP);
+        }
+        result.add(RuntimeAbi.INVOCATION);
+        return result;
+    }
+
+    /** The handler may be reached from anywhere in the body: it relies on the invocation local alone. */
+    private static FrameNode handlerFrame(int slot) {
+        List<Object> locals = withLocal(List.of(), slot);
+        return new FrameNode(Opcodes.F_NEW, locals.size(), locals.toArray(), 1, new Object[] {"java/lang/Throwable"});
+    }
+}

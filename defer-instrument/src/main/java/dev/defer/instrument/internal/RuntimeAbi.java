@@ -1,0 +1,94 @@
+package dev.defer.instrument.internal;
+
+import org.objectweb.asm.Opcodes;
+import org.objectweb.asm.Type;
+
+/**
+ * The names and descriptors of {@code dev.defer.internal.DeferSupport}, the one runtime class that
+ * rewritten code calls. They are the ABI between this rewrite and the runtime: keep them in step with
+ * that class, whose {@code ABI_VERSION} is {@link #VERSION}.
+ */
+final class RuntimeAbi {
+    static final int VERSION = 1;
+
+    static final String SUPPORT = "dev/defer/internal/DeferSupport";
+    static final String INVOCATION = "dev/defer/internal/Invocation";
+    static final String INVOCATION_DESCRIPTOR = "L" + INVOCATION + ";";
+
+    static final String ENTER = "enter";
+    static final String ENTER_DESCRIPTOR = "(Ljava/lang/Class;Ljava/lang/String;)" + INVOCATION_DESCRIPTOR;
+
+    static final String DEFER = "defer";
+
+    /** The public API class whose {@code defer} calls are replaced. */
+    static final String API = "dev/defer/Defer";
+
+    private RuntimeAbi() {
+    }
+
+    /**
+     * The runtime's {@code defer} descriptor for a public {@code Defer.defer} descriptor: the same
+     * arguments, then the invocation.
+     */
+    static String deferDescriptor(String apiDescriptor) {
+        return apiDescriptor.replace(")V", INVOCATION_DESCRIPTOR + ")V");
+    }
+
+    /** Whether an instruction calls one of the public {@code Defer.defer} methods. */
+    static boolean isApiDefer(int opcode, String owner, String name, String descriptor) {
+        return opcode == Opcodes.INVOKESTATIC && owner.equals(API) && name.equals(DEFER)
+                && (descriptor.equals("(Ldev/defer/Deferred;)V")
+                        || descriptor.equals("(Ldev/defer/Deferred1;Ljava/lang/Object;)V")
+                        || descriptor.equals("(Ldev/defer/Deferred2;Ljava/lang/Object;Ljava/lang/Object;)V"));
+    }
+
+    /** The suffix of the exit and panic methods for a return type: Void, Int, Long, Float, Double or Object. */
+    static String kind(Type returnType) {
+        switch (returnType.getSort()) {
+            case Type.VOID:
+                return "Void";
+            case Type.BOOLEAN:
+            case Type.BYTE:
+            case Type.CHAR:
+            case Type.SHORT:
+            case Type.INT:
+                return "Int";
+            case Type.LONG:
+                return "Long";
+            case Type.FLOAT:
+                return "Float";
+            case Type.DOUBLE:
+                return "Double";
+            default:
+                return "Object";
+        }
+    }
+
+    /** The type the runtime's exit and panic methods return for a return type (int for byte, etc.). */
+    static Type erased(Type returnType) {
+        switch (returnType.getSort()) {
+            case Type.BOOLEAN:
+            case Type.BYTE:
+            case Type.CHAR:
+            case Type.SHORT:
+                return Type.INT_TYPE;
+            case Type.ARRAY:
+            case Type.OBJECT:
+                return Type.getType(Object.class);
+            default:
+                return returnType;
+        }
+    }
+
+    /** {@code exitInt(I Invocation)I} and the like: the value of {@code return}, then the invocation. */
+    static String exitDescriptor(Type returnType) {
+        Type erased = erased(returnType);
+        String value = returnType.getSort() == Type.VOID ? "" : erased.getDescriptor();
+        return "(" + value + INVOCATION_DESCRIPTOR + ")" + erased.getDescriptor();
+    }
+
+    /** {@code panicInt(Throwable Invocation)I} and the like. */
+    static String panicDescriptor(Type returnType) {
+        return "(Ljava/lang/Throwable;" + INVOCATION_DESCRIPTOR + ")" + erased(returnType).getDescriptor();
+    }
+}

@@ -1,0 +1,109 @@
+package dev.defer.instrument;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.defer.Defers;
+import org.junit.jupiter.api.Test;
+import org.objectweb.asm.ClassWriter;
+import org.objectweb.asm.Label;
+import org.objectweb.asm.MethodVisitor;
+import org.objectweb.asm.Opcodes;
+
+/** Methods that cannot be rewritten: the error names the class, the method, the reason and the fix. */
+class UnrewritableTest {
+    /** An interface whose abstract method carries @Defers: there is no body to rewrite. */
+    interface AbstractDefers {
+        @Defers
+        int compute();
+
+        @Defers
+        default int fine() {
+            return 1;
+        }
+    }
+
+    @Test
+    void abstractMethodIsReportedAndTheClassLeftWhole() {
+        InstrumentationException e = assertThrows(InstrumentationException.class,
+                () -> new Instrumenter().instrument(RewriteTestSupport.bytesOf(AbstractDefers.class)));
+        assertEquals(AbstractDefers.class.getName(), e.className());
+        assertTrue(e.getMessage().contains("UnrewritableTest$AbstractDefers"), e.getMessage());
+        assertTrue(e.getMessage().contains("compute()I"), e.getMessage());
+        assertTrue(e.getMessage().contains("no body"), e.getMessage());
+        assertTrue(e.getMessage().contains("annotate an implementation"), e.getMessage());
+        assertTrue(e.getMessage().contains("left unchanged"), e.getMessage());
+    }
+
+    @Test
+    void annotatedConstructorIsReported() {
+        byte[] classFile = generated(Opcodes.V17, "<init>", false);
+        InstrumentationException e = assertThrows(InstrumentationException.class,
+                () -> new Instrumenter().instrument(classFile));
+        assertTrue(e.getMessage().contains("test.Generated"), e.getMessage());
+        assertTrue(e.getMessage().contains("<init>()V"), e.getMessage());
+        assertTrue(e.getMessage().contains("constructors and static initialisers are not rewritten"), e.getMessage());
+    }
+
+    @Test
+    void subroutinesAreReported() {
+        byte[] classFile = generated(Opcodes.V1_5, "work", true);
+        InstrumentationException e = assertThrows(InstrumentationException.class,
+                () -> new Instrumenter().instrument(classFile));
+        assertTrue(e.getMessage().contains("work()V"), e.getMessage());
+        assertTrue(e.getMessage().contains("jsr/ret"), e.getMessage());
+        assertTrue(e.getMessage().contains("recompile"), e.getMessage());
+    }
+
+    @Test
+    void tooOldClassFilesAreReported() {
+        byte[] classFile = generated(Opcodes.V1_4, "work", false);
+        InstrumentationException e = assertThrows(InstrumentationException.class,
+                () -> new Instrumenter().instrument(classFile));
+        assertTrue(e.getMessage().contains("test.Generated"), e.getMessage());
+        assertTrue(e.getMessage().contains("version 48"), e.getMessage());
+    }
+
+    @Test
+    void versionFiftyClassesAreRewrittenWithoutFrames() throws Exception {
+        Instrumenter.Result result = new Instrumenter().instrument(generated(Opcodes.V1_6, "work", false));
+        assertEquals(java.util.List.of("work()V"), result.methods());
+        assertEquals("", RewriteTestSupport.verify(result.classFile()));
+    }
+
+    @Test
+    void malformedClassFilesAreReportedNotThrownRaw() {
+        InstrumentationException e = assertThrows(InstrumentationException.class,
+                () -> new Instrumenter(java.util.List.of("x")).instrument(new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10}));
+        assertTrue(e.getMessage().startsWith("cannot rewrite a class"), e.getMessage());
+    }
+
+    /** A class {@code test.Generated} with one @Defers method, built with ASM since javac would refuse it. */
+    private static byte[] generated(int version, String name, boolean subroutine) {
+        ClassWriter writer = new ClassWriter(0);
+        writer.visit(version, Opcodes.ACC_PUBLIC | Opcodes.ACC_SUPER, "test/Generated", null, "java/lang/Object", null);
+        MethodVisitor method = writer.visitMethod(Opcodes.ACC_PUBLIC, name, "()V", null, null);
+        method.visitAnnotation("Ldev/defer/Defers;", true).visitEnd();
+        method.visitCode();
+        if (name.equals("<init>")) {
+            method.visitVarInsn(Opcodes.ALOAD, 0);
+            method.visitMethodInsn(Opcodes.INVOKESPECIAL, "java/lang/Object", "<init>", "()V", false);
+        }
+        if (subroutine) {
+            Label sub = new Label();
+            Label end = new Label();
+            method.visitJumpInsn(Opcodes.JSR, sub);
+            method.visitJumpInsn(Opcodes.GOTO, end);
+            method.visitLabel(sub);
+            method.visitVarInsn(Opcodes.ASTORE, 1);
+            method.visitVarInsn(Opcodes.RET, 1);
+            method.visitLabel(end);
+        }
+        method.visitInsn(Opcodes.RETURN);
+        method.visitMaxs(1, 2);
+        method.visitEnd();
+        writer.visitEnd();
+        return writer.toByteArray();
+    }
+}

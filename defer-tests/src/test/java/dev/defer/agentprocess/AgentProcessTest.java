@@ -1,0 +1,87 @@
+package dev.defer.agentprocess;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.util.Enumeration;
+import java.util.jar.JarEntry;
+import java.util.jar.JarFile;
+import java.util.jar.Manifest;
+import org.junit.jupiter.api.Test;
+
+/** The agent jar as a user runs it: a separate JVM, its options, its manifest and its shading. */
+class AgentProcessTest {
+    @Test
+    void withTheAgentDeferredCallsRunAndMisuseNamesTheMethod() throws Exception {
+        ChildJvm child = ChildJvm.run("", AgentFixture.class);
+        assertEquals(0, child.exitCode, child.err);
+        String[] lines = child.out.split("\\R");
+        assertEquals("body ran", lines[0]);
+        assertEquals("deferred ran", lines[1]);
+        assertEquals("result", lines[2]);
+        assertTrue(lines[3].startsWith("misuse: Defer.defer called in dev.defer.agentprocess.AgentFixture.misuse"
+                + " (AgentFixture.java:"), lines[3]);
+        assertTrue(lines[3].contains("annotate the method (or its class) with @dev.defer.Defers"), lines[3]);
+        assertFalse(lines[3].contains("-javaagent"), "the agent is running: the fix must not ask for it");
+        assertEquals("", child.err);
+    }
+
+    @Test
+    void withoutTheAgentTheErrorSaysToStartIt() throws Exception {
+        ChildJvm child = ChildJvm.run(null, AgentFixture.class);
+        // The @Defers method was not rewritten, so its own first statement, Defer.defer, fails.
+        assertEquals("", child.out);
+        assertEquals(1, child.exitCode);
+        assertTrue(child.err.contains("Defer.defer called in dev.defer.agentprocess.AgentFixture.work"), child.err);
+        assertTrue(child.err.contains("annotated @Defers, but the agent is not running: start the JVM with"
+                + " -javaagent:"), child.err);
+    }
+
+    @Test
+    void verboseListsRewrittenMethods() throws Exception {
+        ChildJvm child = ChildJvm.run("verbose", AgentFixture.class);
+        assertEquals(0, child.exitCode, child.err);
+        assertTrue(child.err.contains("defer-agent: rewrote dev.defer.agentprocess.AgentFixture.work()Ljava/lang/String;"),
+                child.err);
+        assertTrue(child.err.contains("defer-agent: rewrote dev.defer.agentprocess.AgentFixture.exitingThread()V"),
+                child.err);
+        assertFalse(child.err.contains("AgentFixture.misuse"), "misuse() is not @Defers: " + child.err);
+    }
+
+    @Test
+    void unknownOptionStopsTheJvmWithTheValidOnes() throws Exception {
+        ChildJvm child = ChildJvm.run("verbos", AgentFixture.class);
+        assertTrue(child.exitCode != 0);
+        assertTrue(child.err.contains("unknown option 'verbos'"), child.err);
+        assertTrue(child.err.contains("verbose, dump=DIR, all=PREFIX"), child.err);
+    }
+
+    @Test
+    void goexitLeavingAThreadEndsItSilently() throws Exception {
+        ChildJvm child = ChildJvm.run("", AgentFixture.class, "goexit");
+        assertEquals(0, child.exitCode, child.err);
+        assertTrue(child.out.contains("goexit deferred ran" + System.lineSeparator() + "thread ended"), child.out);
+        assertEquals("", child.err, "no stack trace for a Goexit");
+    }
+
+    @Test
+    void agentJarIsAnAgentWithAsmRelocated() throws IOException {
+        try (JarFile jar = new JarFile(ChildJvm.agentJar().toFile())) {
+            Manifest manifest = jar.getManifest();
+            assertEquals("dev.defer.agent.DeferAgent", manifest.getMainAttributes().getValue("Premain-Class"));
+            assertEquals("dev.defer.agent.DeferAgent", manifest.getMainAttributes().getValue("Agent-Class"));
+            int relocated = 0;
+            for (Enumeration<JarEntry> entries = jar.entries(); entries.hasMoreElements();) {
+                String name = entries.nextElement().getName();
+                assertFalse(name.startsWith("org/objectweb/"), "unrelocated ASM class " + name);
+                assertFalse(name.startsWith("dev/defer/internal/"), "the runtime belongs to the application: " + name);
+                if (name.startsWith("dev/defer/agent/internal/asm/")) {
+                    relocated++;
+                }
+            }
+            assertTrue(relocated > 50, "relocated ASM classes: " + relocated);
+        }
+    }
+}

@@ -1,0 +1,63 @@
+package dev.defer.agentprocess;
+
+import java.io.File;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** Starts a JVM on this test's class path, with or without the agent, and collects what it prints. */
+final class ChildJvm {
+    final int exitCode;
+    final String out;
+    final String err;
+
+    private ChildJvm(int exitCode, String out, String err) {
+        this.exitCode = exitCode;
+        this.out = out;
+        this.err = err;
+    }
+
+    /** The agent jar this test JVM runs under, read from its own -javaagent argument. */
+    static Path agentJar() {
+        for (String argument : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+            if (argument.startsWith("-javaagent:") && argument.contains("defer-agent")) {
+                String path = argument.substring("-javaagent:".length());
+                int options = path.indexOf('=');
+                return Paths.get(options < 0 ? path : path.substring(0, options));
+            }
+        }
+        throw new IllegalStateException("the tests must run under -javaagent:.../defer-agent.jar");
+    }
+
+    static ChildJvm run(String agentOptions, Class<?> main, String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>();
+        command.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
+        if (agentOptions != null) {
+            command.add("-javaagent:" + agentJar() + (agentOptions.isEmpty() ? "" : "=" + agentOptions));
+        }
+        command.add("-cp");
+        command.add(System.getProperty("java.class.path"));
+        command.add(main.getName());
+        command.addAll(List.of(args));
+        File out = File.createTempFile("child", ".out");
+        File err = File.createTempFile("child", ".err");
+        try {
+            Process process = new ProcessBuilder(command).redirectOutput(out).redirectError(err).start();
+            if (!process.waitFor(120, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                throw new IllegalStateException("child JVM did not finish: " + command);
+            }
+            return new ChildJvm(process.exitValue(),
+                    java.nio.file.Files.readString(out.toPath(), StandardCharsets.UTF_8),
+                    java.nio.file.Files.readString(err.toPath(), StandardCharsets.UTF_8));
+        } finally {
+            out.delete();
+            err.delete();
+        }
+    }
+}
