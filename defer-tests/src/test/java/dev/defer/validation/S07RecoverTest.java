@@ -294,7 +294,7 @@ class S07RecoverTest {
             Defer.defer(() -> {
                 Object v = Defer.recover();
                 t.log("caller recovered", v);
-                Defer.setResult("recovered " + v);
+                Defer.setResult("recovered " + ((Throwable) v).getMessage());
             });
             callee(t);
             t.log("not reached");
