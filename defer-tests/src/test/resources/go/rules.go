@@ -372,6 +372,20 @@ func recoveredPanicAfterGoexit() {
 	runtime.Goexit()
 }
 
+// A panic raised during Goexit and recovered by a caller's deferred call: the Goexit still goes on.
+func goexitPanicRecoveredByCaller() {
+	defer log("outer deferred")
+	defer func() { log("outer recovered", recover()) }()
+	goexitThenPanic()
+	log("not reached")
+}
+
+func goexitThenPanic() {
+	defer log("inner deferred")
+	defer func() { panic("hello") }()
+	runtime.Goexit()
+}
+
 func main() {
 	run("s1_loop", s1Loop)
 	run("s2_order", s2Order)
@@ -404,4 +418,5 @@ func main() {
 	runGoroutine("goexit_in_panic", goexitInPanic)
 	runGoroutine("goexit_not_recoverable", goexitNotRecoverable)
 	runGoroutine("goexit_recovered_panic_after", recoveredPanicAfterGoexit)
+	runGoroutine("goexit_panic_recovered_by_caller", goexitPanicRecoveredByCaller)
 }

@@ -345,6 +345,57 @@ class S07RecoverTest {
             t.log("after");
         }
 
+        /** Deferred calls as classes: their run() is the deferred call itself. */
+        static final class Recoverer implements dev.defer.Deferred {
+            private final Trace t;
+
+            Recoverer(Trace t) {
+                this.t = t;
+            }
+
+            @Override
+            public void run() {
+                t.log("Recoverer.run saw", Defer.recover());
+            }
+        }
+
+        /** Generic: javac calls run(String) through a bridge run(Object), which is not a helper. */
+        static final class Recoverer1 implements dev.defer.Deferred1<String> {
+            private final Trace t;
+
+            Recoverer1(Trace t) {
+                this.t = t;
+            }
+
+            @Override
+            public void run(String label) {
+                t.log(label, "saw", Defer.recover());
+            }
+        }
+
+        @Defers
+        static void deferredObject(Trace t) {
+            Defer.defer(new Recoverer(t));
+            throw Defer.panic("object");
+        }
+
+        @Defers
+        static void deferredGenericObject(Trace t) {
+            Defer.defer(new Recoverer1(t), "Recoverer1.run");
+            throw Defer.panic("generic object");
+        }
+
+        @Defers
+        static void deferredAnonymousObject(Trace t) {
+            Defer.defer(new dev.defer.Deferred2<String, Integer>() {
+                @Override
+                public void run(String label, Integer n) {
+                    t.log(label, n, "saw", Defer.recover());
+                }
+            }, "anonymous", 2);
+            throw Defer.panic("anonymous object");
+        }
+
         /** Recovering a panic then returning normally, many times in a row on one thread. */
         @Defers
         static int recoverEach(int i) {
@@ -495,6 +546,16 @@ class S07RecoverTest {
         Trace t = new Trace();
         Target.staticMethodWithArgumentsRecovers(t);
         assertEquals(List.of("handleWith saw static"), t.lines());
+    }
+
+    @Test
+    void deferredObjectsRecoverInTheirRunMethods() {
+        Trace t = new Trace();
+        Target.deferredObject(t);
+        Target.deferredGenericObject(t);
+        Target.deferredAnonymousObject(t);
+        assertEquals(List.of("Recoverer.run saw object", "Recoverer1.run saw generic object",
+                "anonymous 2 saw anonymous object"), t.lines());
     }
 
     @Test

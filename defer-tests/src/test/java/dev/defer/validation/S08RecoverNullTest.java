@@ -135,6 +135,48 @@ class S08RecoverNullTest {
             return recurse(n + 1) + 1;
         }
 
+        /** A class implementing Deferred: its run() is the deferred call; a method run() calls is a helper. */
+        static final class HandlerClass implements dev.defer.Deferred {
+            @Override
+            public void run() {
+                handle();
+            }
+
+            void handle() {
+                LOG.log("HandlerClass.handle saw", Defer.recover());
+            }
+        }
+
+        @Defers
+        static void deferredClassCallsAHelper() {
+            Defer.defer(new HandlerClass());
+            throw Defer.panic("class helper");
+        }
+
+        /** A chain of Deferred objects of one class: only the first run() is the deferred call. */
+        static final class Chain implements dev.defer.Deferred {
+            private final Chain next;
+
+            Chain(Chain next) {
+                this.next = next;
+            }
+
+            @Override
+            public void run() {
+                if (next != null) {
+                    next.run();
+                } else {
+                    LOG.log("innermost Chain.run saw", Defer.recover());
+                }
+            }
+        }
+
+        @Defers
+        static void chainOfDeferredObjects() {
+            Defer.defer(new Chain(new Chain(null)));
+            throw Defer.panic("chain");
+        }
+
         /** recover twice in the same deferred call: the second sees nothing. */
         @Defers
         static void twice() {
@@ -206,6 +248,17 @@ class S08RecoverNullTest {
     @Test
     void aDefersMethodCalledByADeferredLambdaIsAHelper() {
         assertEquals("helper body saw <nil> | helper deferred call saw <nil> | escaped outer", run(Target::defersHelperBody));
+    }
+
+    @Test
+    void aMethodThatADeferredObjectsRunCallsIsAHelper() {
+        // Go: defer h.run(), where run calls h.handle() which calls recover(): handle is a helper.
+        assertEquals("HandlerClass.handle saw <nil> | escaped class helper", run(Target::deferredClassCallsAHelper));
+    }
+
+    @Test
+    void anotherRunOfTheSameClassCalledByTheDeferredCallIsAHelper() {
+        assertEquals("innermost Chain.run saw <nil> | escaped chain", run(Target::chainOfDeferredObjects));
     }
 
     @Test

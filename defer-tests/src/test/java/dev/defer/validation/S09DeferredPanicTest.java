@@ -125,6 +125,28 @@ class S09DeferredPanicTest {
             throw e;
         }
 
+        /** Three levels of invocations inside deferred calls, each panicking and recovering its own panic. */
+        @Defers
+        static void threeLevels(Trace t) {
+            Defer.defer(() -> t.log("level 1 recovered", Defer.recover()));
+            Defer.defer(Target::levelTwo, t);
+            throw Defer.panic("p1");
+        }
+
+        @Defers
+        static void levelTwo(Trace t) {
+            Defer.defer(() -> t.log("level 2 recovered", Defer.recover()));
+            Defer.defer(Target::levelThree, t);
+            throw Defer.panic("p2");
+        }
+
+        @Defers
+        static void levelThree(Trace t) {
+            Defer.defer(() -> t.log("level 3 recovered", Defer.recover()));
+            Defer.defer(() -> t.log("level 3 first deferred, recover", Defer.recover()));
+            throw Defer.panic("p3");
+        }
+
         /** A replaced panic during a normal return: the slot keeps what return set. */
         @Defers
         static String slotKeptAfterRecoveredDeferredPanic() {
@@ -215,6 +237,14 @@ class S09DeferredPanicTest {
         IllegalArgumentException inner = new IllegalArgumentException("inner");
         assertSame(inner, assertThrows(IllegalArgumentException.class, () -> Target.nestedNotRecovered(outer, inner)));
         assertArrayEquals(new Throwable[] {outer}, inner.getSuppressed());
+    }
+
+    @Test
+    void eachLevelRecoversItsOwnPanic() {
+        Trace t = new Trace();
+        Target.threeLevels(t);
+        assertEquals(List.of("level 3 first deferred, recover p3", "level 3 recovered <nil>", "level 2 recovered p2",
+                "level 1 recovered p1"), t.lines());
     }
 
     @Test

@@ -11,12 +11,7 @@ import dev.defer.Deferred;
 import dev.defer.Deferred1;
 import dev.defer.Deferred2;
 import dev.defer.Defers;
-import java.io.File;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
@@ -251,15 +246,9 @@ class S13MisuseTest {
 
     @Test
     void withoutTheAgentEveryDeferFailsWithTheFix() throws Exception {
-        Path runtime = Path.of(Defer.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-        Path tests = Path.of(NoAgentMain.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-        String javaCommand = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> command = new ArrayList<>(List.of(javaCommand, "-cp", runtime + File.pathSeparator + tests,
-                NoAgentMain.class.getName()));
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(process.waitFor(2, TimeUnit.MINUTES));
-        assertEquals(0, process.exitValue(), out);
+        Jvm.Result result = Jvm.run(null, NoAgentMain.class);
+        String out = result.output;
+        assertEquals(0, result.exitCode, out);
         List<String> lines = out.lines().collect(Collectors.toList());
         assertEquals(2, lines.size(), out);
         assertTrue(lines.get(0).startsWith("annotated: java.lang.IllegalStateException"), out);
@@ -270,5 +259,47 @@ class S13MisuseTest {
         assertTrue(lines.get(1).contains("NoAgentMain.plain"), out);
         assertTrue(lines.get(1).contains("@dev.defer.Defers") || lines.get(1).contains("@Defers"), out);
         assertTrue(lines.get(1).contains("-javaagent"), out);
+    }
+
+    /**
+     * A @Defers method the agent cannot rewrite (javac accepts @Defers on an abstract method, which has no
+     * body): reported at class load with the class, the method and the reason, and the class is left
+     * unchanged as a whole, so its other @Defers methods fail loudly instead of half-working.
+     */
+    abstract static class Unrewritable {
+        @Defers
+        abstract int abstractOne();
+
+        @Defers
+        int rewritable() {
+            Defer.defer(() -> { });
+            return 1;
+        }
+    }
+
+    @Test
+    void aMethodTheAgentCannotRewriteIsReportedAtClassLoad() throws Exception {
+        String agentJar = Jvm.agentJar().orElse(null);
+        org.junit.jupiter.api.Assumptions.assumeTrue(agentJar != null, "the tests do not run under the agent");
+        Jvm.Result result = Jvm.run(agentJar, LoadClassesMain.class, Unrewritable.class.getName());
+        assertEquals(0, result.exitCode, result.output);
+        String report = result.output.lines().filter(l -> l.contains(Unrewritable.class.getName()))
+                .findFirst().orElse("");
+        assertTrue(report.startsWith("defer-agent:"), result.output);
+        assertTrue(report.contains("abstractOne"), report);
+        assertTrue(report.contains("abstract"), report);
+    }
+
+    @Test
+    void aClassTheAgentCannotRewriteIsLeftWholeAndFailsLoudly() {
+        Unrewritable instance = new Unrewritable() {
+            @Override
+            int abstractOne() {
+                return 0;
+            }
+        };
+        IllegalStateException e = assertThrows(IllegalStateException.class, instance::rewritable);
+        assertTrue(e.getMessage().contains(Unrewritable.class.getName() + ".rewritable"), e.getMessage());
+        assertTrue(e.getMessage().contains("could not rewrite"), e.getMessage());
     }
 }

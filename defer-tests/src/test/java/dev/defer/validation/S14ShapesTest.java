@@ -482,6 +482,77 @@ class S14ShapesTest {
             return total;
         }
 
+        /** The body's handlers cover the body only: a deferred call's panic at return is not theirs. */
+        @Defers
+        static int catchAllAroundReturn(Trace t) {
+            Defer.defer(() -> {
+                throw new IllegalStateException("deferred call failed");
+            });
+            try {
+                return 1;
+            } catch (Throwable e) {
+                t.log("body caught", e);
+                return 2;
+            }
+        }
+
+        @Defers
+        static int catchAllAroundReturnRecovered(Trace t) {
+            Defer.defer(() -> t.log("recovered", Defer.recover()));
+            Defer.defer(() -> {
+                throw new IllegalStateException("deferred call failed");
+            });
+            try {
+                return 1;
+            } catch (Throwable e) {
+                t.log("body caught", e);
+                return 2;
+            }
+        }
+
+        @Defers
+        static int finallyAroundReturnRunsOnce(Trace t) {
+            Defer.defer(() -> {
+                throw new IllegalStateException("deferred call failed");
+            });
+            try {
+                return 1;
+            } finally {
+                t.log("finally");
+            }
+        }
+
+        @Defers
+        static int retryLoop(Trace t) {
+            Defer.defer(() -> {
+                throw new IllegalStateException("deferred call failed");
+            });
+            for (int attempt = 0; attempt < 3; attempt++) {
+                try {
+                    return attempt;
+                } catch (RuntimeException e) {
+                    t.log("retry after", e);
+                }
+            }
+            return -1;
+        }
+
+        @Defers
+        int synchronizedBlockAroundAPanickingReturn(Trace t) {
+            Defer.defer(() -> {
+                t.log("monitor held in deferred call", Thread.holdsLock(this));
+                throw new IllegalStateException("deferred call failed");
+            });
+            synchronized (this) {
+                try {
+                    return 1;
+                } catch (IllegalStateException e) {
+                    t.log("body caught", e);
+                    return 2;
+                }
+            }
+        }
+
         /** A checked exception declared by the method. */
         @Defers
         static String throwsChecked(boolean fail, Trace t) throws IOException {
@@ -526,6 +597,52 @@ class S14ShapesTest {
         public int compareTo(Covered other) {
             Defer.defer(() -> Defer.setResult(Defer.<Integer>result() * 10));
             return Integer.compare(value, other.value);
+        }
+    }
+
+    /**
+     * An abstract method in a class with @Defers methods; overrides are methods of their own. (@Defers on
+     * the abstract method itself is rejected at class load: see S13MisuseTest.Unrewritable.)
+     */
+    abstract static class Base {
+        abstract int abstractOne();
+
+        @Defers
+        int template() {
+            Defer.defer(() -> Defer.setResult(Defer.<Integer>result() + 100));
+            return abstractOne();
+        }
+    }
+
+    static final class PlainOverride extends Base {
+        @Override
+        int abstractOne() {
+            return 1;
+        }
+    }
+
+    static final class DefersOverride extends Base {
+        @Override
+        @Defers
+        int abstractOne() {
+            Defer.defer(() -> Defer.setResult(Defer.<Integer>result() + 10));
+            return 2;
+        }
+    }
+
+    /** @Defers on an interface: abstract methods are skipped, default and static ones rewritten. */
+    @Defers
+    interface CoveredInterface {
+        int abstractOne();
+
+        default int defaultOne() {
+            Defer.defer(() -> Defer.setResult(Defer.<Integer>result() + abstractOne()));
+            return 10;
+        }
+
+        static int staticOne() {
+            Defer.defer(() -> Defer.setResult(Defer.<Integer>result() * 3));
+            return 5;
         }
     }
 
@@ -802,6 +919,58 @@ class S14ShapesTest {
     void busyBody() {
         // 1 + 4 + 9 + 16 = 30, squares[0] = -1 -> 29, + length 5 -> 34
         assertEquals(34, Shapes.busyBody(5));
+    }
+
+    @Test
+    void theBodysCatchAllDoesNotCatchADeferredCallsPanic() {
+        Trace t = new Trace();
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> Shapes.catchAllAroundReturn(t));
+        assertEquals("deferred call failed", e.getMessage());
+        assertEquals(List.of(), t.lines());
+    }
+
+    @Test
+    void theBodysCatchAllDoesNotCatchADeferredCallsPanicThatALaterOneRecovers() {
+        Trace t = new Trace();
+        assertEquals(1, Shapes.catchAllAroundReturnRecovered(t));
+        assertEquals(List.of("recovered deferred call failed"), t.lines());
+    }
+
+    @Test
+    void finallyAroundAReturnRunsOnceEvenWhenADeferredCallPanics() {
+        Trace t = new Trace();
+        assertThrows(IllegalStateException.class, () -> Shapes.finallyAroundReturnRunsOnce(t));
+        assertEquals(List.of("finally"), t.lines());
+    }
+
+    @Test
+    void aRetryLoopDoesNotRetryADeferredCallsPanic() {
+        Trace t = new Trace();
+        assertThrows(IllegalStateException.class, () -> Shapes.retryLoop(t));
+        assertEquals(List.of(), t.lines());
+    }
+
+    @Test
+    void synchronizedBlockAroundAReturnWhoseDeferredCallPanics() {
+        Trace t = new Trace();
+        Shapes target = new Shapes();
+        assertThrows(IllegalStateException.class, () -> target.synchronizedBlockAroundAPanickingReturn(t));
+        assertEquals(List.of("monitor held in deferred call false"), t.lines());
+        assertFalse(Thread.holdsLock(target));
+    }
+
+    @Test
+    void abstractDefersMethodsAndTheirOverrides() {
+        assertEquals(101, new PlainOverride().template());
+        assertEquals(112, new DefersOverride().template());
+        assertEquals(12, new DefersOverride().abstractOne());
+    }
+
+    @Test
+    void defersOnAnInterfaceCoversItsDefaultAndStaticMethods() {
+        CoveredInterface seven = () -> 7;
+        assertEquals(17, seven.defaultOne());
+        assertEquals(15, CoveredInterface.staticOne());
     }
 
     @Test

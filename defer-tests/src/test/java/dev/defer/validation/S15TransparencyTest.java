@@ -8,20 +8,16 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.defer.Defer;
 import dev.defer.Defers;
-import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
-import java.lang.management.ManagementFactory;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -361,23 +357,13 @@ class S15TransparencyTest {
 
     /** Runs a JVM with the agent's dump=DIR option that loads the class, and returns the dumped file. */
     private static Path dumpRewritten(Class<?> type) throws Exception {
-        String agent = ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
-                .filter(a -> a.startsWith("-javaagent:") && a.contains("defer-agent"))
-                .findFirst().orElse(null);
-        Assumptions.assumeTrue(agent != null, "the tests do not run under -javaagent:defer-agent.jar");
-        String agentJar = agent.substring("-javaagent:".length()).split("=", 2)[0];
+        String agentJar = Jvm.agentJar().orElse(null);
+        Assumptions.assumeTrue(agentJar != null, "the tests do not run under -javaagent:defer-agent.jar");
         Path dir = Files.createTempDirectory("defer-dump-");
-        Path runtime = Path.of(Defer.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-        Path tests = Path.of(S15DumpMain.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-        String javaCommand = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process process = new ProcessBuilder(javaCommand, "-javaagent:" + agentJar + "=dump=" + dir,
-                "-cp", runtime + File.pathSeparator + tests, S15DumpMain.class.getName(), type.getName())
-                .redirectErrorStream(true).start();
-        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(process.waitFor(2, TimeUnit.MINUTES));
-        assertEquals(0, process.exitValue(), out);
+        Jvm.Result result = Jvm.run(agentJar + "=dump=" + dir, LoadClassesMain.class, type.getName());
+        assertEquals(0, result.exitCode, result.output);
         Path dumped = dir.resolve(type.getName().replace('.', '/') + ".class");
-        assertTrue(Files.exists(dumped), "the agent dumped no " + dumped + "; output: " + out);
+        assertTrue(Files.exists(dumped), "the agent dumped no " + dumped + "; output: " + result.output);
         return dumped;
     }
 

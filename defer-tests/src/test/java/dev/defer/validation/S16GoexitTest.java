@@ -125,6 +125,24 @@ class S16GoexitTest {
             throw Defer.goexit();
         }
 
+        /** Go: goexitPanicRecoveredByCaller in go/rules.go: the caller recovers the panic, the Goexit goes on. */
+        @Defers
+        static void goexitPanicRecoveredByCaller() {
+            Defer.defer(() -> LOG.log("outer deferred"));
+            Defer.defer(() -> LOG.log("outer recovered", Defer.recover()));
+            goexitThenPanic();
+            LOG.log("not reached");
+        }
+
+        @Defers
+        static void goexitThenPanic() {
+            Defer.defer(() -> LOG.log("inner deferred"));
+            Defer.defer(() -> {
+                throw Defer.panic("hello");
+            });
+            throw Defer.goexit();
+        }
+
         /** A deferred call that tries to swallow the Goexit by recovering twice. */
         @Defers
         static void recoverCannotStopIt() {
@@ -167,6 +185,43 @@ class S16GoexitTest {
     void recoveredPanicAfterGoexitMatchesGo() {
         Go.assertRule("goexit_recovered_panic_after", "inner recovered hello | outer deferred | goroutine ended",
                 runOnThread(Target::recoveredPanicAfterGoexit));
+    }
+
+    @Test
+    void panicDuringGoexitRecoveredByACallerLetsTheGoexitGoOnMatchesGo() {
+        Go.assertRule("goexit_panic_recovered_by_caller",
+                "inner deferred | outer recovered hello | outer deferred | goroutine ended",
+                runOnThread(Target::goexitPanicRecoveredByCaller));
+    }
+
+    @Test
+    void goexitLeavingAPoolTaskEndsTheWorkerSilently() throws Exception {
+        java.util.List<Throwable> handled = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.concurrent.CountDownLatch deferredRan = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+            Thread thread = new Thread(r, "pool-worker");
+            thread.setUncaughtExceptionHandler((t, e) -> handled.add(e));
+            return thread;
+        });
+        try {
+            String err = Threads.stderrDuring(() -> {
+                pool.execute(() -> {
+                    Target.LOG.clear();
+                    Target.goexitNotRecoverable();
+                });
+                pool.execute(deferredRan::countDown);
+                try {
+                    assertTrue(deferredRan.await(1, java.util.concurrent.TimeUnit.MINUTES));
+                } catch (InterruptedException e) {
+                    throw new AssertionError(e);
+                }
+            });
+            assertEquals("", err);
+        } finally {
+            pool.shutdownNow();
+        }
+        assertEquals(List.of(), handled, "the worker's uncaught-exception handler got the Goexit");
+        assertEquals(List.of("recover during Goexit <nil>", "outer deferred"), Target.LOG.lines());
     }
 
     @Test
