@@ -102,7 +102,8 @@ public final class Instrumenter {
         }
 
         /**
-         * @return the name and descriptor of each rewritten method, e.g. {@code copy(Ljava/nio/file/Path;)J}
+         * @return the name and descriptor of each rewritten method, then how its defer sites are kept
+         *     when it has any, e.g. {@code copy(Ljava/nio/file/Path;)J (2 open-coded)}
          */
         public List<String> methods() {
             return methods;

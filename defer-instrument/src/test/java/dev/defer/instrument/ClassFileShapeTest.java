@@ -88,7 +88,8 @@ class ClassFileShapeTest {
                 }
             }
         }
-        assertTrue(checked >= 15, "exit calls seen: " + checked);
+        // Open-coded methods have no exit call; the others have one per return.
+        assertTrue(checked >= 5, "exit calls seen: " + checked);
     }
 
     @Test

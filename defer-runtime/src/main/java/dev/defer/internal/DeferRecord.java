@@ -6,8 +6,10 @@ import dev.defer.Deferred2;
 
 /**
  * One deferred call: Go's {@code _defer} record. Records of one invocation form a last-in-first-out
- * list through {@link #next}; run records go back to their thread's pool, so a steady state allocates
- * none.
+ * list through {@link #next}, whatever their kind: a stack-style record of a top-level defer lives in
+ * its thread's record stack and is freed when its invocation exits (Go's {@code deferprocStack}); a
+ * pooled record of a loop defer comes from its thread's free list and goes back to it after its call
+ * ran (Go's {@code deferproc}). A steady state allocates no record of either kind.
  */
 final class DeferRecord {
     static final int NO_ARGUMENTS = 0;
@@ -18,6 +20,8 @@ final class DeferRecord {
     static final String CALLER_CLASS = DeferRecord.class.getName();
     static final String CALLER_METHOD = "call";
 
+    /** Whether the record lives in the thread's record stack rather than in its pool. */
+    boolean stacked;
     int arity;
     Object function;
     Object a;

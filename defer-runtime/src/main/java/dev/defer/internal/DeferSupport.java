@@ -36,36 +36,151 @@ public final class DeferSupport {
     }
 
     /**
-     * {@code Defer.defer(call)} in a rewritten method.
+     * {@code Defer.defer(call)} at a top-level site (one that runs at most once per invocation): the
+     * record is the next entry of the thread's record stack.
      *
      * @param call the deferred call
      * @param invocation the invocation that registers it
      */
-    public static void defer(Deferred call, Invocation invocation) {
-        invocation.push(DeferRecord.NO_ARGUMENTS, checkNotNull(call), null, null);
+    public static void deferStacked(Deferred call, Invocation invocation) {
+        invocation.push(invocation.thread.stackRecord(), DeferRecord.NO_ARGUMENTS, checkNotNull(call), null, null);
     }
 
     /**
-     * {@code Defer.defer(call, a)} in a rewritten method.
+     * {@code Defer.defer(call, a)} at a top-level site.
      *
      * @param call the deferred call
      * @param a its argument
      * @param invocation the invocation that registers it
      */
-    public static void defer(Deferred1<?> call, Object a, Invocation invocation) {
-        invocation.push(DeferRecord.ONE_ARGUMENT, checkNotNull(call), a, null);
+    public static void deferStacked(Deferred1<?> call, Object a, Invocation invocation) {
+        invocation.push(invocation.thread.stackRecord(), DeferRecord.ONE_ARGUMENT, checkNotNull(call), a, null);
     }
 
     /**
-     * {@code Defer.defer(call, a, b)} in a rewritten method.
+     * {@code Defer.defer(call, a, b)} at a top-level site.
      *
      * @param call the deferred call
      * @param a its first argument
      * @param b its second argument
      * @param invocation the invocation that registers it
      */
-    public static void defer(Deferred2<?, ?> call, Object a, Object b, Invocation invocation) {
-        invocation.push(DeferRecord.TWO_ARGUMENTS, checkNotNull(call), a, b);
+    public static void deferStacked(Deferred2<?, ?> call, Object a, Object b, Invocation invocation) {
+        invocation.push(invocation.thread.stackRecord(), DeferRecord.TWO_ARGUMENTS, checkNotNull(call), a, b);
+    }
+
+    /**
+     * {@code Defer.defer(call)} at a loop site (one on a cycle of the method's control flow, which may
+     * run any number of times): the record comes from the thread's bounded pool.
+     *
+     * @param call the deferred call
+     * @param invocation the invocation that registers it
+     */
+    public static void deferPooled(Deferred call, Invocation invocation) {
+        invocation.push(invocation.thread.allocateRecord(), DeferRecord.NO_ARGUMENTS, checkNotNull(call), null, null);
+    }
+
+    /**
+     * {@code Defer.defer(call, a)} at a loop site.
+     *
+     * @param call the deferred call
+     * @param a its argument
+     * @param invocation the invocation that registers it
+     */
+    public static void deferPooled(Deferred1<?> call, Object a, Invocation invocation) {
+        invocation.push(invocation.thread.allocateRecord(), DeferRecord.ONE_ARGUMENT, checkNotNull(call), a, null);
+    }
+
+    /**
+     * {@code Defer.defer(call, a, b)} at a loop site.
+     *
+     * @param call the deferred call
+     * @param a its first argument
+     * @param b its second argument
+     * @param invocation the invocation that registers it
+     */
+    public static void deferPooled(Deferred2<?, ?> call, Object a, Object b, Invocation invocation) {
+        invocation.push(invocation.thread.allocateRecord(), DeferRecord.TWO_ARGUMENTS, checkNotNull(call), a, b);
+    }
+
+    /**
+     * The null check of an open-coded {@code Defer.defer}: fails at the defer statement, as the other
+     * strategies do.
+     *
+     * @param call the deferred call
+     */
+    public static void checkDeferred(Object call) {
+        checkNotNull(call);
+    }
+
+    /**
+     * Hands a deferred call of an open-coded method to a runtime invocation when the method panics: the
+     * call is registered only if its bit is still set in the method's mask (it was registered and has
+     * not run). Called oldest site first, so that the runtime runs them last-in-first-out.
+     *
+     * @param invocation the invocation entered by the method's handler
+     * @param mask the method's mask of registered, not yet run deferred calls
+     * @param bit this site's bit
+     * @param arity 0, 1 or 2: whether the call is a Deferred, a Deferred1 or a Deferred2
+     * @param call the deferred call, or null if its site never ran
+     * @param a its first argument, if any
+     * @param b its second argument, if any
+     */
+    public static void handOver(Invocation invocation, int mask, int bit, int arity, Object call, Object a, Object b) {
+        if ((mask & bit) != 0) {
+            invocation.push(invocation.thread.stackRecord(), arity, call, a, b);
+        }
+    }
+
+    /**
+     * Sets the result slot of an invocation entered by an open-coded method's handler to the value its
+     * {@code return} stored, so that a recovering deferred call returns it (S9).
+     *
+     * @param invocation the invocation
+     * @param value the value of the {@code return} that was running, or zero
+     */
+    public static void slot(Invocation invocation, int value) {
+        invocation.primitive = value;
+    }
+
+    /**
+     * See {@link #slot(Invocation, int)}.
+     *
+     * @param invocation the invocation
+     * @param value the value
+     */
+    public static void slot(Invocation invocation, long value) {
+        invocation.primitive = value;
+    }
+
+    /**
+     * See {@link #slot(Invocation, int)}.
+     *
+     * @param invocation the invocation
+     * @param value the value
+     */
+    public static void slot(Invocation invocation, float value) {
+        invocation.primitive = Float.floatToRawIntBits(value);
+    }
+
+    /**
+     * See {@link #slot(Invocation, int)}.
+     *
+     * @param invocation the invocation
+     * @param value the value
+     */
+    public static void slot(Invocation invocation, double value) {
+        invocation.primitive = Double.doubleToRawLongBits(value);
+    }
+
+    /**
+     * See {@link #slot(Invocation, int)}.
+     *
+     * @param invocation the invocation
+     * @param value the value
+     */
+    public static void slot(Invocation invocation, Object value) {
+        invocation.reference = value;
     }
 
     /**

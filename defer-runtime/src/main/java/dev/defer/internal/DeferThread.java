@@ -12,6 +12,8 @@ public final class DeferThread {
     static final int RECORD_POOL_LIMIT = 1024;
     /** Invocation objects kept for reuse per thread; deeper recursion allocates and frees them. */
     static final int INVOCATION_POOL_DEPTH = 1024;
+    /** Stack-style records per thread; top-level defers beyond it (deep recursion) use pooled records. */
+    static final int RECORD_STACK_LIMIT = 4096;
 
     private static final ThreadLocal<DeferThread> CURRENT = ThreadLocal.withInitial(DeferThread::new);
 
@@ -24,6 +26,10 @@ public final class DeferThread {
 
     private DeferRecord freeRecords;
     private int freeRecordCount;
+
+    /** Stack-style records of top-level defers: entries below {@link #recordStackTop} are in use. */
+    private DeferRecord[] recordStack = new DeferRecord[16];
+    int recordStackTop;
 
     private DeferThread() {
     }
@@ -45,14 +51,41 @@ public final class DeferThread {
         }
         invocation.owner = owner;
         invocation.method = method;
+        // A reused object may be one an abnormal exit left behind: drop its records and its slot.
+        invocation.head = null;
         invocation.primitive = 0L;
+        invocation.reference = null;
+        invocation.recordStackBase = recordStackTop;
         top = invocation;
         return invocation;
     }
 
-    /** Makes the invocation below {@code invocation} the top: S12, an exit never runs another's calls. */
+    /**
+     * Makes the invocation below {@code invocation} the top, and frees its stack-style records at once:
+     * S12, an exit never runs another's calls, and whatever an abnormal exit left above is dropped.
+     */
     void popTo(Invocation invocation) {
         top = invocation.below;
+        recordStackTop = invocation.recordStackBase;
+    }
+
+    /** A record for a top-level defer: the next entry of the record stack, found by bumping an index. */
+    DeferRecord stackRecord() {
+        int index = recordStackTop;
+        DeferRecord[] stack = recordStack;
+        if (index == stack.length) {
+            if (index == RECORD_STACK_LIMIT) {
+                return allocateRecord();
+            }
+            stack = recordStack = java.util.Arrays.copyOf(stack, index * 2);
+        }
+        DeferRecord record = stack[index];
+        if (record == null) {
+            record = stack[index] = new DeferRecord();
+            record.stacked = true;
+        }
+        recordStackTop = index + 1;
+        return record;
     }
 
     DeferRecord allocateRecord() {
@@ -65,9 +98,10 @@ public final class DeferThread {
         return record;
     }
 
+    /** Returns a record after its call ran: a pooled one to the pool; a stacked one is freed at pop. */
     void releaseRecord(DeferRecord record) {
         record.clear();
-        if (freeRecordCount < RECORD_POOL_LIMIT) {
+        if (!record.stacked && freeRecordCount < RECORD_POOL_LIMIT) {
             record.next = freeRecords;
             freeRecords = record;
             freeRecordCount++;
@@ -77,6 +111,11 @@ public final class DeferThread {
     /** The number of pooled records: for tests of the pool's bound. */
     int pooledRecordCount() {
         return freeRecordCount;
+    }
+
+    /** The number of stack-style records in use: for tests that exits free them. */
+    int stackedRecordCount() {
+        return recordStackTop;
     }
 
     /**

@@ -20,6 +20,8 @@ public final class Invocation {
     String method;
     /** The deferred calls, last registered first. */
     DeferRecord head;
+    /** The thread's record stack index when the invocation started: its stack-style records lie above. */
+    int recordStackBase;
 
     /** The result slot of primitive methods: the value, or the raw bits of a float or a double. */
     long primitive;
@@ -43,8 +45,7 @@ public final class Invocation {
         return head != null;
     }
 
-    void push(int arity, Object function, Object a, Object b) {
-        DeferRecord record = thread.allocateRecord();
+    void push(DeferRecord record, int arity, Object function, Object a, Object b) {
         record.arity = arity;
         record.function = function;
         record.a = a;

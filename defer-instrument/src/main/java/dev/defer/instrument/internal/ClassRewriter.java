@@ -67,15 +67,15 @@ public final class ClassRewriter {
             throw new UnrewritableClassException(className, selected.get(0).name + selected.get(0).desc,
                     "its class file version " + version + " predates Java 5; recompile it with --release 8 or newer");
         }
-        MethodRewriter methodRewriter = new MethodRewriter(className, version >= Opcodes.V1_7);
+        MethodRewriter methodRewriter = new MethodRewriter(node, version >= Opcodes.V1_7);
         for (MethodNode method : selected) {
             try {
                 if (version < Opcodes.V1_7) {
                     // Written without frames, a version 50 class is verified by type inference instead.
                     stripFrames(method);
                 }
-                methodRewriter.rewrite(method);
-                rewritten.add(method.name + method.desc);
+                String strategy = methodRewriter.rewrite(method);
+                rewritten.add(method.name + method.desc + strategy);
             } catch (UnrewritableMethodException e) {
                 problems.add(method.name + method.desc + ": " + e.getMessage());
             }

@@ -1,10 +1,13 @@
 package dev.defer.instrument.internal;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import org.objectweb.asm.Opcodes;
 import org.objectweb.asm.Type;
 import org.objectweb.asm.tree.AbstractInsnNode;
+import org.objectweb.asm.tree.ClassNode;
 import org.objectweb.asm.tree.FrameNode;
 import org.objectweb.asm.tree.InsnList;
 import org.objectweb.asm.tree.InsnNode;
@@ -22,7 +25,8 @@ import org.objectweb.asm.tree.VarInsnNode;
  * <pre>
  *   invocation = DeferSupport.enter(Owner.class, "name(desc)")   // a new local, after all others
  *   try {                                                        // every range below excludes the exits
- *       ...body, with Defer.defer(f) replaced by DeferSupport.defer(f, invocation)...
+ *       ...body, with Defer.defer(f) replaced by DeferSupport.deferStacked(f, invocation) at a
+ *          top-level site, DeferSupport.deferPooled(f, invocation) at a loop site...
  *       return DeferSupport.exitX(value, invocation);            // at every return, in place
  *   } catch (Throwable t) {
  *       return DeferSupport.panicX(t, invocation);               // throws unless a deferred call recovered
@@ -36,7 +40,7 @@ import org.objectweb.asm.tree.VarInsnNode;
  * not caught by a {@code catch} of the body, just as in Go.
  */
 final class MethodRewriter {
-    private final String owner;
+    private final ClassNode owner;
     private final boolean withFrames;
 
     /**
@@ -44,25 +48,54 @@ final class MethodRewriter {
      * @param withFrames whether the class file carries stack map frames (version 50 and up; a version 50
      *     class is written without them, and the JVM verifies it by type inference)
      */
-    MethodRewriter(String owner, boolean withFrames) {
+    MethodRewriter(ClassNode owner, boolean withFrames) {
         this.owner = owner;
         this.withFrames = withFrames;
     }
 
     /**
-     * Rewrites {@code method} in place.
+     * Rewrites {@code method} in place, open-coding its defers when it qualifies.
      *
+     * @return how the method's defer sites are kept, for the agent's verbose output
      * @throws UnrewritableMethodException when the method's bytecode cannot be rewritten
      */
-    void rewrite(MethodNode method) {
+    String rewrite(MethodNode method) {
         checkRewritable(method);
+        List<MethodInsnNode> sites = new ArrayList<>();
+        for (AbstractInsnNode insn = method.instructions.getFirst(); insn != null; insn = insn.getNext()) {
+            if (isDeferCall(insn)) {
+                sites.add((MethodInsnNode) insn);
+            }
+        }
+        ControlFlow flow = sites.isEmpty() ? null : new ControlFlow(method);
+        Set<AbstractInsnNode> loopSites = new HashSet<>();
+        for (MethodInsnNode site : sites) {
+            if (flow.isOnCycle(site)) {
+                loopSites.add(site);
+            }
+        }
+        if (!sites.isEmpty() && loopSites.isEmpty()) {
+            OpenCodedRewriter openCoded = OpenCodedRewriter.plan(owner, withFrames, method, sites, flow);
+            if (openCoded != null) {
+                openCoded.rewrite();
+                return " (" + sites.size() + " open-coded)";
+            }
+        }
+        rewriteWithRecords(method, loopSites);
+        if (sites.isEmpty()) {
+            return "";
+        }
+        return " (" + (sites.size() - loopSites.size()) + " stack-style, " + loopSites.size() + " pooled)";
+    }
+
+    private void rewriteWithRecords(MethodNode method, Set<AbstractInsnNode> loopSites) {
         Type returnType = Type.getReturnType(method.desc);
         int slot = method.maxLocals;
         InsnList code = method.instructions;
 
         LabelNode bodyStart = new LabelNode();
         InsnList prologue = new InsnList();
-        prologue.add(new LdcInsnNode(Type.getObjectType(owner)));
+        prologue.add(new LdcInsnNode(Type.getObjectType(owner.name)));
         prologue.add(new LdcInsnNode(method.name + method.desc));
         prologue.add(new MethodInsnNode(Opcodes.INVOKESTATIC, RuntimeAbi.SUPPORT, RuntimeAbi.ENTER,
                 RuntimeAbi.ENTER_DESCRIPTOR, false));
@@ -74,8 +107,8 @@ final class MethodRewriter {
             int opcode = insn.getOpcode();
             if (opcode >= Opcodes.IRETURN && opcode <= Opcodes.RETURN) {
                 exits.add(rewriteReturn(code, insn, returnType, slot));
-            } else if (insn instanceof MethodInsnNode) {
-                rewriteDeferCall(code, (MethodInsnNode) insn, slot);
+            } else if (isDeferCall(insn)) {
+                rewriteDeferCall(code, (MethodInsnNode) insn, slot, loopSites.contains(insn));
             }
         }
         if (withFrames) {
@@ -130,12 +163,19 @@ final class MethodRewriter {
         return new LabelNode[] {start, end};
     }
 
-    private static void rewriteDeferCall(InsnList code, MethodInsnNode call, int slot) {
-        if (RuntimeAbi.isApiDefer(call.getOpcode(), call.owner, call.name, call.desc)) {
-            code.insertBefore(call, new VarInsnNode(Opcodes.ALOAD, slot));
-            call.owner = RuntimeAbi.SUPPORT;
-            call.desc = RuntimeAbi.deferDescriptor(call.desc);
+    private static boolean isDeferCall(AbstractInsnNode insn) {
+        if (!(insn instanceof MethodInsnNode)) {
+            return false;
         }
+        MethodInsnNode call = (MethodInsnNode) insn;
+        return RuntimeAbi.isApiDefer(call.getOpcode(), call.owner, call.name, call.desc);
+    }
+
+    private static void rewriteDeferCall(InsnList code, MethodInsnNode call, int slot, boolean loopSite) {
+        code.insertBefore(call, new VarInsnNode(Opcodes.ALOAD, slot));
+        call.owner = RuntimeAbi.SUPPORT;
+        call.name = loopSite ? RuntimeAbi.DEFER_POOLED : RuntimeAbi.DEFER_STACKED;
+        call.desc = RuntimeAbi.deferDescriptor(call.desc);
     }
 
     private static void addReturn(InsnList code, Type returnType) {
@@ -159,27 +199,14 @@ final class MethodRewriter {
                 if (frame.type != Opcodes.F_NEW) {
                     throw new IllegalStateException("frames must be read with ClassReader.EXPAND_FRAMES");
                 }
-                frame.local = withLocal(frame.local, slot);
+                frame.local = Frames.withLocals(frame.local, slot, List.of(RuntimeAbi.INVOCATION));
             }
         }
     }
 
-    private static List<Object> withLocal(List<Object> locals, int slot) {
-        List<Object> result = new ArrayList<>(locals == null ? List.of() : locals);
-        int used = 0;
-        for (Object local : result) {
-            used += local == Opcodes.LONG || local == Opcodes.DOUBLE ? 2 : 1;
-        }
-        for (; used < slot; used++) {
-            result.add(Opcodes.TOP);
-        }
-        result.add(RuntimeAbi.INVOCATION);
-        return result;
-    }
-
     /** The handler may be reached from anywhere in the body: it relies on the invocation local alone. */
     private static FrameNode handlerFrame(int slot) {
-        List<Object> locals = withLocal(List.of(), slot);
+        List<Object> locals = Frames.withLocals(List.of(), slot, List.of(RuntimeAbi.INVOCATION));
         return new FrameNode(Opcodes.F_NEW, locals.size(), locals.toArray(), 1, new Object[] {"java/lang/Throwable"});
     }
 }

@@ -19,6 +19,10 @@ final class RuntimeAbi {
     static final String ENTER_DESCRIPTOR = "(Ljava/lang/Class;Ljava/lang/String;)" + INVOCATION_DESCRIPTOR;
 
     static final String DEFER = "defer";
+    /** The runtime's defer for a top-level site: a stack-style record. */
+    static final String DEFER_STACKED = "deferStacked";
+    /** The runtime's defer for a loop site: a pooled record. */
+    static final String DEFER_POOLED = "deferPooled";
 
     /** The public API class whose {@code defer} calls are replaced. */
     static final String API = "dev/defer/Defer";

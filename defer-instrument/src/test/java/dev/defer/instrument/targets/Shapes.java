@@ -143,6 +143,11 @@ public class Shapes {
         }
     }
 
+    /** Plain void method, never rewritten; a deferred call of another class in OpenCodedShapes. */
+    public static void plainVoid() {
+        LOG.add("plainVoid");
+    }
+
     /** Plain method, never rewritten. */
     public static int plain(int x) {
         return x + 1;

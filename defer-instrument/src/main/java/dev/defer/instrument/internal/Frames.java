@@ -1,0 +1,31 @@
+package dev.defer.instrument.internal;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.objectweb.asm.Opcodes;
+
+/** Stack map frame locals, as ASM's expanded frames list them: a long or double is one entry, two slots. */
+final class Frames {
+    private Frames() {
+    }
+
+    /**
+     * The frame's locals with {@code added} placed from slot {@code first} on, padding with TOP.
+     *
+     * @param locals the frame's locals, none at or beyond {@code first}
+     * @param first the first slot of the added locals
+     * @param added the types of the added locals, in slot order
+     */
+    static List<Object> withLocals(List<Object> locals, int first, List<Object> added) {
+        List<Object> result = new ArrayList<>(locals == null ? List.of() : locals);
+        int used = 0;
+        for (Object local : result) {
+            used += local == Opcodes.LONG || local == Opcodes.DOUBLE ? 2 : 1;
+        }
+        for (; used < first; used++) {
+            result.add(Opcodes.TOP);
+        }
+        result.addAll(added);
+        return result;
+    }
+}

@@ -1,0 +1,375 @@
+package dev.defer.instrument.internal;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.objectweb.asm.Handle;
+import org.objectweb.asm.Opcodes;
+import org.objectweb.asm.Type;
+import org.objectweb.asm.tree.AbstractInsnNode;
+import org.objectweb.asm.tree.ClassNode;
+import org.objectweb.asm.tree.FrameNode;
+import org.objectweb.asm.tree.InsnList;
+import org.objectweb.asm.tree.InsnNode;
+import org.objectweb.asm.tree.InvokeDynamicInsnNode;
+import org.objectweb.asm.tree.JumpInsnNode;
+import org.objectweb.asm.tree.LabelNode;
+import org.objectweb.asm.tree.LdcInsnNode;
+import org.objectweb.asm.tree.MethodInsnNode;
+import org.objectweb.asm.tree.MethodNode;
+import org.objectweb.asm.tree.TryCatchBlockNode;
+import org.objectweb.asm.tree.TypeInsnNode;
+import org.objectweb.asm.tree.VarInsnNode;
+import org.objectweb.asm.tree.analysis.Analyzer;
+import org.objectweb.asm.tree.analysis.AnalyzerException;
+import org.objectweb.asm.tree.analysis.Frame;
+import org.objectweb.asm.tree.analysis.SourceInterpreter;
+import org.objectweb.asm.tree.analysis.SourceValue;
+
+/**
+ * Open-coded defers (Go 1.14): for a method whose defer sites are all top-level, at most eight, the
+ * deferred calls live in the frame's own locals with a bit mask, and run inline at the method's one
+ * exit block; the runtime is not touched on the normal path at all. Only when the body panics, or an
+ * inline deferred call throws, does the handler hand the calls still pending to a runtime invocation,
+ * which runs them with the full panic and recover rules.
+ *
+ * <pre>
+ *   mask = 0; fn0..fnN = null; result = zero                       // new locals, after all others
+ *   body, with Defer.defer(f, a) at site k:  fn_k = f; a_k = a; mask |= 1 &lt;&lt; k
+ *         and every return e:               result = e; goto EXIT
+ *   EXIT:    for k = N..0: if (mask has k) { mask &amp;= ~(1 &lt;&lt; k); fn_k.run(a_k) }   // covered by HANDLER
+ *            return result
+ *   HANDLER: invocation = enter(); hand over each k still in mask, oldest first; slot = result;
+ *            return panicX(thrown, invocation)
+ * </pre>
+ *
+ * <p>Site indices follow the control flow (a site that can reach another comes first), so "last
+ * registered first" is "highest bit first". A method qualifies only when the rewrite can see that no
+ * deferred call and no code of the body reads or writes the result slot ({@link InlineSafety}), and
+ * when every {@code return} leaves nothing on the stack but its value.
+ */
+final class OpenCodedRewriter {
+    /** Go's limit: more sites than this, and the method uses runtime records. */
+    static final int MAX_SITES = 8;
+
+    private final String owner;
+    private final boolean withFrames;
+    private final MethodNode method;
+    private final List<MethodInsnNode> sites;
+    private final Type returnType;
+
+    private OpenCodedRewriter(String owner, boolean withFrames, MethodNode method, List<MethodInsnNode> sites) {
+        this.owner = owner;
+        this.withFrames = withFrames;
+        this.method = method;
+        this.sites = sites;
+        this.returnType = Type.getReturnType(method.desc);
+    }
+
+    /**
+     * Plans the open-coding of a method, or returns null when it does not qualify.
+     *
+     * @param sites the method's Defer.defer calls, none of them on a cycle
+     */
+    static OpenCodedRewriter plan(ClassNode owner, boolean withFrames, MethodNode method, List<MethodInsnNode> sites,
+            ControlFlow flow) {
+        if (sites.isEmpty() || sites.size() > MAX_SITES) {
+            return null;
+        }
+        Frame<SourceValue>[] frames;
+        try {
+            frames = new Analyzer<>(new SourceInterpreter()).analyze(owner.name, method);
+        } catch (AnalyzerException e) {
+            return null;
+        }
+        InlineSafety safety = new InlineSafety(owner);
+        Set<AbstractInsnNode> siteLambdas = new HashSet<>();
+        for (MethodInsnNode site : sites) {
+            Frame<SourceValue> frame = frames[method.instructions.indexOf(site)];
+            if (frame == null) {
+                return null;
+            }
+            int arguments = Type.getArgumentTypes(site.desc).length;
+            SourceValue function = frame.getStack(frame.getStackSize() - arguments);
+            if (function.insns.size() != 1 || !(function.insns.iterator().next() instanceof InvokeDynamicInsnNode)) {
+                return null;
+            }
+            InvokeDynamicInsnNode indy = (InvokeDynamicInsnNode) function.insns.iterator().next();
+            Handle implementation = InlineSafety.lambdaImplementation(indy);
+            if (implementation == null || !safety.isSafeTarget(implementation)) {
+                return null;
+            }
+            siteLambdas.add(indy);
+        }
+        if (!safety.isSafeBody(method, siteLambdas)) {
+            return null;
+        }
+        boolean isVoid = Type.getReturnType(method.desc).getSort() == Type.VOID;
+        for (AbstractInsnNode insn = method.instructions.getFirst(); insn != null; insn = insn.getNext()) {
+            if (isReturn(insn)) {
+                Frame<SourceValue> frame = frames[method.instructions.indexOf(insn)];
+                if (frame != null && frame.getStackSize() != (isVoid ? 0 : 1)) {
+                    return null;
+                }
+            }
+        }
+        return new OpenCodedRewriter(owner.name, withFrames, method, inFlowOrder(sites, flow));
+    }
+
+    /** Sorts the sites so that a site that can reach another comes before it. */
+    private static List<MethodInsnNode> inFlowOrder(List<MethodInsnNode> sites, ControlFlow flow) {
+        List<MethodInsnNode> remaining = new ArrayList<>(sites);
+        List<MethodInsnNode> ordered = new ArrayList<>();
+        while (!remaining.isEmpty()) {
+            for (MethodInsnNode candidate : remaining) {
+                boolean reachedByAnother = false;
+                for (MethodInsnNode other : remaining) {
+                    if (other != candidate && flow.reaches(other, candidate)) {
+                        reachedByAnother = true;
+                        break;
+                    }
+                }
+                if (!reachedByAnother) {
+                    ordered.add(candidate);
+                    remaining.remove(candidate);
+                    break;
+                }
+            }
+        }
+        return ordered;
+    }
+
+    private static boolean isReturn(AbstractInsnNode insn) {
+        return insn.getOpcode() >= Opcodes.IRETURN && insn.getOpcode() <= Opcodes.RETURN;
+    }
+
+    /** Rewrites the method in place. */
+    void rewrite() {
+        InsnList code = method.instructions;
+        int first = method.maxLocals;
+        int mask = first;
+        int[] functions = new int[sites.size()];
+        int[] firstArguments = new int[sites.size()];
+        int[] secondArguments = new int[sites.size()];
+        List<Object> localTypes = new ArrayList<>();
+        int next = first + 1;
+        localTypes.add(Opcodes.INTEGER);
+        for (int k = 0; k < sites.size(); k++) {
+            int arity = Type.getArgumentTypes(sites.get(k).desc).length - 1;
+            functions[k] = next++;
+            localTypes.add("java/lang/Object");
+            firstArguments[k] = arity >= 1 ? next++ : -1;
+            if (arity >= 1) {
+                localTypes.add("java/lang/Object");
+            }
+            secondArguments[k] = arity >= 2 ? next++ : -1;
+            if (arity >= 2) {
+                localTypes.add("java/lang/Object");
+            }
+        }
+        boolean isVoid = returnType.getSort() == Type.VOID;
+        Type slotType = RuntimeAbi.erased(returnType);
+        int result = next;
+        if (!isVoid) {
+            localTypes.add(frameType(slotType));
+            next += slotType.getSize();
+        }
+
+        LabelNode bodyStart = new LabelNode();
+        InsnList prologue = new InsnList();
+        prologue.add(new InsnNode(Opcodes.ICONST_0));
+        prologue.add(new VarInsnNode(Opcodes.ISTORE, mask));
+        for (int k = 0; k < sites.size(); k++) {
+            storeNull(prologue, functions[k]);
+            storeNull(prologue, firstArguments[k]);
+            storeNull(prologue, secondArguments[k]);
+        }
+        if (!isVoid) {
+            prologue.add(zero(slotType));
+            prologue.add(new VarInsnNode(slotType.getOpcode(Opcodes.ISTORE), result));
+        }
+        prologue.add(bodyStart);
+
+        LabelNode exit = new LabelNode();
+        for (AbstractInsnNode insn = code.getFirst(); insn != null; insn = insn.getNext()) {
+            if (isReturn(insn)) {
+                InsnList jump = new InsnList();
+                if (!isVoid) {
+                    jump.add(new VarInsnNode(slotType.getOpcode(Opcodes.ISTORE), result));
+                }
+                jump.add(new JumpInsnNode(Opcodes.GOTO, exit));
+                AbstractInsnNode last = jump.getLast();
+                code.insertBefore(insn, jump);
+                code.remove(insn);
+                insn = last;
+            }
+        }
+        for (int k = 0; k < sites.size(); k++) {
+            MethodInsnNode site = sites.get(k);
+            InsnList register = new InsnList();
+            if (secondArguments[k] >= 0) {
+                register.add(new VarInsnNode(Opcodes.ASTORE, secondArguments[k]));
+            }
+            if (firstArguments[k] >= 0) {
+                register.add(new VarInsnNode(Opcodes.ASTORE, firstArguments[k]));
+            }
+            register.add(new InsnNode(Opcodes.DUP));
+            register.add(new MethodInsnNode(Opcodes.INVOKESTATIC, RuntimeAbi.SUPPORT, "checkDeferred",
+                    "(Ljava/lang/Object;)V", false));
+            register.add(new VarInsnNode(Opcodes.ASTORE, functions[k]));
+            register.add(new VarInsnNode(Opcodes.ILOAD, mask));
+            register.add(new LdcInsnNode(1 << k));
+            register.add(new InsnNode(Opcodes.IOR));
+            register.add(new VarInsnNode(Opcodes.ISTORE, mask));
+            code.insertBefore(site, register);
+            code.remove(site);
+        }
+        if (withFrames) {
+            for (AbstractInsnNode insn = code.getFirst(); insn != null; insn = insn.getNext()) {
+                if (insn instanceof FrameNode) {
+                    ((FrameNode) insn).local = Frames.withLocals(((FrameNode) insn).local, first, localTypes);
+                }
+            }
+        }
+
+        LabelNode bodyEnd = new LabelNode();
+        LabelNode inlineStart = new LabelNode();
+        LabelNode inlineEnd = new LabelNode();
+        LabelNode returnLabel = new LabelNode();
+        LabelNode handler = new LabelNode();
+        code.add(bodyEnd);
+        code.add(exit);
+        addFrame(code, first, localTypes, null);
+        code.add(new VarInsnNode(Opcodes.ILOAD, mask));
+        code.add(new JumpInsnNode(Opcodes.IFEQ, returnLabel));
+        code.add(inlineStart);
+        for (int k = sites.size() - 1; k >= 0; k--) {
+            LabelNode skip = k == 0 ? returnLabel : new LabelNode();
+            int bit = 1 << k;
+            code.add(new VarInsnNode(Opcodes.ILOAD, mask));
+            code.add(new LdcInsnNode(bit));
+            code.add(new InsnNode(Opcodes.IAND));
+            code.add(new JumpInsnNode(Opcodes.IFEQ, skip));
+            code.add(new VarInsnNode(Opcodes.ILOAD, mask));
+            code.add(new LdcInsnNode(~bit));
+            code.add(new InsnNode(Opcodes.IAND));
+            code.add(new VarInsnNode(Opcodes.ISTORE, mask));
+            String function = Type.getArgumentTypes(sites.get(k).desc)[0].getInternalName();
+            code.add(new VarInsnNode(Opcodes.ALOAD, functions[k]));
+            code.add(new TypeInsnNode(Opcodes.CHECKCAST, function));
+            String runDescriptor = "()V";
+            if (firstArguments[k] >= 0) {
+                code.add(new VarInsnNode(Opcodes.ALOAD, firstArguments[k]));
+                runDescriptor = "(Ljava/lang/Object;)V";
+            }
+            if (secondArguments[k] >= 0) {
+                code.add(new VarInsnNode(Opcodes.ALOAD, secondArguments[k]));
+                runDescriptor = "(Ljava/lang/Object;Ljava/lang/Object;)V";
+            }
+            code.add(new MethodInsnNode(Opcodes.INVOKEINTERFACE, function, "run", runDescriptor, true));
+            if (k == 0) {
+                code.add(inlineEnd);
+            }
+            code.add(skip);
+            addFrame(code, first, localTypes, null);
+        }
+        if (!isVoid) {
+            code.add(new VarInsnNode(slotType.getOpcode(Opcodes.ILOAD), result));
+            addCast(code);
+        }
+        code.add(new InsnNode(returnType.getOpcode(Opcodes.IRETURN)));
+
+        code.add(handler);
+        addFrame(code, first, localTypes, "java/lang/Throwable");
+        code.add(new LdcInsnNode(Type.getObjectType(owner)));
+        code.add(new LdcInsnNode(method.name + method.desc));
+        code.add(new MethodInsnNode(Opcodes.INVOKESTATIC, RuntimeAbi.SUPPORT, RuntimeAbi.ENTER,
+                RuntimeAbi.ENTER_DESCRIPTOR, false));
+        for (int k = 0; k < sites.size(); k++) {
+            code.add(new InsnNode(Opcodes.DUP));
+            code.add(new VarInsnNode(Opcodes.ILOAD, mask));
+            code.add(new LdcInsnNode(1 << k));
+            code.add(new LdcInsnNode(Type.getArgumentTypes(sites.get(k).desc).length - 1));
+            code.add(new VarInsnNode(Opcodes.ALOAD, functions[k]));
+            loadOrNull(code, firstArguments[k]);
+            loadOrNull(code, secondArguments[k]);
+            code.add(new MethodInsnNode(Opcodes.INVOKESTATIC, RuntimeAbi.SUPPORT, "handOver",
+                    "(" + RuntimeAbi.INVOCATION_DESCRIPTOR + "IIILjava/lang/Object;Ljava/lang/Object;Ljava/lang/Object;)V",
+                    false));
+        }
+        if (!isVoid) {
+            code.add(new InsnNode(Opcodes.DUP));
+            code.add(new VarInsnNode(slotType.getOpcode(Opcodes.ILOAD), result));
+            code.add(new MethodInsnNode(Opcodes.INVOKESTATIC, RuntimeAbi.SUPPORT, "slot",
+                    "(" + RuntimeAbi.INVOCATION_DESCRIPTOR + slotType.getDescriptor() + ")V", false));
+        }
+        code.add(new MethodInsnNode(Opcodes.INVOKESTATIC, RuntimeAbi.SUPPORT, "panic" + RuntimeAbi.kind(returnType),
+                RuntimeAbi.panicDescriptor(returnType), false));
+        addCast(code);
+        code.add(new InsnNode(returnType.getOpcode(Opcodes.IRETURN)));
+        code.insert(prologue);
+
+        method.tryCatchBlocks.add(new TryCatchBlockNode(bodyStart, bodyEnd, handler, null));
+        method.tryCatchBlocks.add(new TryCatchBlockNode(inlineStart, inlineEnd, handler, null));
+        method.maxLocals = next;
+        // The handler's hand-over pushes: throwable, invocation twice, mask, bit, arity, three references.
+        method.maxStack = Math.max(method.maxStack + 1, 10 + slotType.getSize());
+    }
+
+    private void addCast(InsnList code) {
+        int sort = returnType.getSort();
+        if ((sort == Type.OBJECT || sort == Type.ARRAY) && !returnType.getInternalName().equals("java/lang/Object")) {
+            code.add(new TypeInsnNode(Opcodes.CHECKCAST, returnType.getInternalName()));
+        }
+    }
+
+    private void addFrame(InsnList code, int first, List<Object> localTypes, String stackType) {
+        if (withFrames) {
+            List<Object> locals = Frames.withLocals(List.of(), first, localTypes);
+            Object[] stack = stackType == null ? new Object[0] : new Object[] {stackType};
+            code.add(new FrameNode(Opcodes.F_NEW, locals.size(), locals.toArray(), stack.length, stack));
+        }
+    }
+
+    private static void storeNull(InsnList code, int local) {
+        if (local >= 0) {
+            code.add(new InsnNode(Opcodes.ACONST_NULL));
+            code.add(new VarInsnNode(Opcodes.ASTORE, local));
+        }
+    }
+
+    private static void loadOrNull(InsnList code, int local) {
+        code.add(local >= 0 ? new VarInsnNode(Opcodes.ALOAD, local) : new InsnNode(Opcodes.ACONST_NULL));
+    }
+
+    private static Object frameType(Type type) {
+        switch (type.getSort()) {
+            case Type.INT:
+                return Opcodes.INTEGER;
+            case Type.LONG:
+                return Opcodes.LONG;
+            case Type.FLOAT:
+                return Opcodes.FLOAT;
+            case Type.DOUBLE:
+                return Opcodes.DOUBLE;
+            default:
+                return "java/lang/Object";
+        }
+    }
+
+    private static AbstractInsnNode zero(Type type) {
+        switch (type.getSort()) {
+            case Type.INT:
+                return new InsnNode(Opcodes.ICONST_0);
+            case Type.LONG:
+                return new InsnNode(Opcodes.LCONST_0);
+            case Type.FLOAT:
+                return new InsnNode(Opcodes.FCONST_0);
+            case Type.DOUBLE:
+                return new InsnNode(Opcodes.DCONST_0);
+            default:
+                return new InsnNode(Opcodes.ACONST_NULL);
+        }
+    }
+}
