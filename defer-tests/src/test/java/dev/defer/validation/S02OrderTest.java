@@ -59,6 +59,59 @@ class S02OrderTest {
             }
         }
 
+        /** Top-level sites (stack-style records) and loop sites (pooled records) in one invocation. */
+        @Defers
+        static void mixedSites(Trace t, int n, boolean panic) {
+            Defer.defer(() -> t.log("recovered", Defer.recover()));
+            Defer.defer(() -> t.log("top 1"));
+            for (int i = 0; i < n; i++) {
+                Defer.defer(t::log, "loop " + i);
+                if (i == 1) {
+                    Defer.defer(() -> t.log("top 2 inside the loop body"));
+                }
+            }
+            Defer.defer(() -> t.log("top 3"));
+            int k = 0;
+            while (k < 2) {
+                Defer.defer(t::log, "while " + k++);
+            }
+            if (panic) {
+                throw Defer.panic("mixed");
+            }
+            Defer.defer(() -> t.log("top 4"));
+        }
+
+        /** Deferred calls that run @Defers methods which register their own stack-style records. */
+        @Defers
+        static void nestedStacks(Trace t, boolean panic) {
+            Defer.defer(() -> t.log("outer recovered", Defer.recover()));
+            Defer.defer(Target::innerStack, t, "a");
+            Defer.defer(Target::innerStack, t, "b");
+            innerStack(t, "body");
+            Defer.defer(Target::innerStack, t, "c");
+            if (panic) {
+                throw Defer.panic("outer");
+            }
+        }
+
+        @Defers
+        static void innerStack(Trace t, String name) {
+            Defer.defer(() -> t.log(name, "1"));
+            Defer.defer(() -> t.log(name, "2"));
+            if (name.equals("b")) {
+                deeper(t);
+            }
+            Defer.defer(() -> t.log(name, "3"));
+        }
+
+        @Defers
+        static void deeper(Trace t) {
+            Defer.defer(() -> t.log("deeper 1"));
+            for (int i = 0; i < 2; i++) {
+                Defer.defer(t::log, "deeper loop " + i);
+            }
+        }
+
         /** A deferred call that is itself a @Defers method runs its own list, LIFO, when it ends. */
         @Defers
         static void nested(Trace t) {
@@ -121,6 +174,45 @@ class S02OrderTest {
         Trace t = new Trace();
         Target.nested(t);
         assertEquals(List.of("outer 3", "inner body", "inner 2", "inner 1", "outer 1"), t.lines());
+    }
+
+    @Test
+    void topLevelAndLoopSitesShareOneOrder() {
+        Trace t = new Trace();
+        Target.mixedSites(t, 3, false);
+        assertEquals(List.of("top 4", "while 1", "while 0", "top 3", "loop 2", "top 2 inside the loop body", "loop 1",
+                "loop 0", "top 1", "recovered <nil>"), t.lines());
+    }
+
+    @Test
+    void topLevelAndLoopSitesShareOneOrderDuringAPanic() {
+        Trace t = new Trace();
+        Target.mixedSites(t, 3, true);
+        assertEquals(List.of("while 1", "while 0", "top 3", "loop 2", "top 2 inside the loop body", "loop 1", "loop 0",
+                "top 1", "recovered mixed"), t.lines());
+    }
+
+    @Test
+    void topLevelAndLoopSitesWithALoopThatDoesNotRun() {
+        Trace t = new Trace();
+        Target.mixedSites(t, 0, false);
+        assertEquals(List.of("top 4", "while 1", "while 0", "top 3", "top 1", "recovered <nil>"), t.lines());
+    }
+
+    @Test
+    void invocationsInsideDeferredCallsKeepTheOuterRecords() {
+        Trace t = new Trace();
+        Target.nestedStacks(t, false);
+        List<String> expected = List.of("body 3", "body 2", "body 1",
+                "c 3", "c 2", "c 1",
+                "deeper loop 1", "deeper loop 0", "deeper 1", "b 3", "b 2", "b 1",
+                "a 3", "a 2", "a 1",
+                "outer recovered <nil>");
+        assertEquals(expected, t.lines());
+        t.clear();
+        Target.nestedStacks(t, true);
+        assertEquals(expected.subList(0, expected.size() - 1), t.lines().subList(0, t.lines().size() - 1));
+        assertEquals("outer recovered outer", t.lines().get(t.lines().size() - 1));
     }
 
     @Test

@@ -147,6 +147,24 @@ class S12IsolationTest {
             return overflow(n + 1, registered, ran) + 1;
         }
 
+        /** The same with runtime records: the deferred call reaches another class and the slot. */
+        @Defers
+        static int overflowWithRecords(int n, AtomicInteger registered, Trace t) {
+            Defer.defer(() -> t.log("level", n, Defer.<Integer>result()));
+            registered.incrementAndGet();
+            return overflowWithRecords(n + 1, registered, t) + 1;
+        }
+
+        /** And with loop sites (pooled records). */
+        @Defers
+        static int overflowWithLoopRecords(int n, AtomicInteger registered, AtomicInteger ran) {
+            for (int i = 0; i < 2; i++) {
+                Defer.defer(ran::incrementAndGet);
+                registered.incrementAndGet();
+            }
+            return overflowWithLoopRecords(n + 1, registered, ran) + 1;
+        }
+
         @Defers
         static int fresh(Trace t) {
             Defer.defer(() -> t.log("fresh deferred 1"));
@@ -223,6 +241,45 @@ class S12IsolationTest {
         assertTrue(registered.get() > 100, "the recursion was too shallow to test anything: " + registered.get());
         assertEquals("no active invocation, recover null, fresh 1, old deferred calls run later 0", after.get());
         assertEquals(List.of("fresh deferred 2", "fresh deferred 1"), t.lines());
+    }
+
+    @Test
+    void afterAStackOverflowThroughRuntimeRecordsNothingIsLeftBehind() {
+        for (int variant = 0; variant < 2; variant++) {
+            AtomicInteger registered = new AtomicInteger();
+            AtomicInteger ran = new AtomicInteger();
+            Trace overflowTrace = new Trace();
+            Trace t = new Trace();
+            AtomicReference<String> after = new AtomicReference<>();
+            int v = variant;
+            Threads.Ended ended = Threads.run(512 * 1024, () -> {
+                try {
+                    if (v == 0) {
+                        Target.overflowWithRecords(0, registered, overflowTrace);
+                    } else {
+                        Target.overflowWithLoopRecords(0, registered, ran);
+                    }
+                } catch (StackOverflowError expected) {
+                    // the thread goes on
+                }
+                int ranBefore = ran.get() + overflowTrace.lines().size();
+                StringBuilder seen = new StringBuilder();
+                try {
+                    Defer.result();
+                    seen.append("an invocation was left active");
+                } catch (IllegalStateException expected) {
+                    seen.append("no active invocation");
+                }
+                seen.append(", fresh ").append(Target.fresh(t)).append(", fresh again ").append(Target.fresh(t));
+                seen.append(", old deferred calls run later ").append(ran.get() + overflowTrace.lines().size() - ranBefore);
+                after.set(seen.toString());
+            });
+            assertTrue(ended.uncaught().isEmpty(), String.valueOf(ended.uncaught()));
+            assertTrue(registered.get() > 100, "too shallow: " + registered.get());
+            assertEquals("no active invocation, fresh 1, fresh again 1, old deferred calls run later 0", after.get(),
+                    "variant " + variant);
+            assertEquals(List.of("fresh deferred 2", "fresh deferred 1", "fresh deferred 2", "fresh deferred 1"), t.lines());
+        }
     }
 
     @Test
