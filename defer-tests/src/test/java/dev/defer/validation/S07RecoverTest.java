@@ -396,6 +396,46 @@ class S07RecoverTest {
             throw Defer.panic("anonymous object");
         }
 
+        /** Method references that javac compiles through a synthetic bridge method of the caller's class. */
+        static class Base {
+            final Trace t;
+
+            Base(Trace t) {
+                this.t = t;
+            }
+
+            void handle() {
+                t.log("Base.handle saw", Defer.recover());
+            }
+        }
+
+        static final class Sub extends Base {
+            Sub(Trace t) {
+                super(t);
+            }
+
+            @java.lang.Override
+            void handle() {
+                t.log("Sub.handle, not the deferred call");
+            }
+
+            @Defers
+            void superMethodReference() {
+                Defer.defer(super::handle);
+                throw Defer.panic("super");
+            }
+        }
+
+        static void varargsHandler(Trace t, Object... labels) {
+            t.log(labels[0], "saw", Defer.recover());
+        }
+
+        @Defers
+        static void varargsMethodReference(Trace t) {
+            Defer.defer(Target::varargsHandler, t, "varargsHandler");
+            throw Defer.panic("varargs");
+        }
+
         /** Recovering a panic then returning normally, many times in a row on one thread. */
         @Defers
         static int recoverEach(int i) {
@@ -556,6 +596,22 @@ class S07RecoverTest {
         Target.deferredAnonymousObject(t);
         assertEquals(List.of("Recoverer.run saw object", "Recoverer1.run saw generic object",
                 "anonymous 2 saw anonymous object"), t.lines());
+    }
+
+    @Test
+    void superMethodReferenceIsTheDeferredCallItself() {
+        // Go: defer b.handle(); Java: Defer.defer(super::handle), which javac routes through a bridge.
+        Trace t = new Trace();
+        new Target.Sub(t).superMethodReference();
+        assertEquals(List.of("Base.handle saw super"), t.lines());
+    }
+
+    @Test
+    void varargsMethodReferenceIsTheDeferredCallItself() {
+        // Defer.defer(Handler::handle, arg) calls handle directly, also when javac adapts it to varargs.
+        Trace t = new Trace();
+        Target.varargsMethodReference(t);
+        assertEquals(List.of("varargsHandler saw varargs"), t.lines());
     }
 
     @Test
