@@ -282,6 +282,80 @@ class S12IsolationTest {
         }
     }
 
+    static int pad(int frames, java.util.function.IntSupplier then) {
+        return frames == 0 ? then.getAsInt() : pad(frames - 1, then) + 1;
+    }
+
+    /**
+     * Where the stack overflows inside the rewritten code depends on the stack's depth when the recursion
+     * starts; plain frames of 0 to 63 in front of it move that point through the agent's entry, exit and
+     * handler code. After each overflow, caught by plain code, nothing may be left active on the thread.
+     */
+    @Test
+    void nothingIsLeftBehindWhereverTheStackOverflows() {
+        List<String> leaks = new java.util.ArrayList<>();
+        String[] variants = {"open-coded", "stack-style records", "pooled records"};
+        for (int variant = 0; variant < 3; variant++) {
+            for (int offset = 0; offset < 32; offset++) {
+                int v = variant;
+                int o = offset;
+                Threads.Ended ended = Threads.run(512 * 1024, () -> {
+                    AtomicInteger counter = new AtomicInteger();
+                    try {
+                        pad(o, () -> v == 0 ? Target.overflow(0, counter, new AtomicInteger())
+                                : v == 1 ? Target.overflowWithRecords(0, counter, new Trace())
+                                : Target.overflowWithLoopRecords(0, counter, new AtomicInteger()));
+                    } catch (StackOverflowError expected) {
+                        // caught by plain code, as a pool's worker would
+                    }
+                    try {
+                        Defer.result();
+                        synchronized (leaks) {
+                            leaks.add(variants[v] + " offset " + o);
+                        }
+                    } catch (IllegalStateException expected) {
+                        // nothing active: as it must be
+                    }
+                });
+                assertTrue(ended.uncaught().isEmpty(), String.valueOf(ended.uncaught()));
+            }
+        }
+        assertEquals(List.of(), leaks, "an invocation was left active on the thread after a stack overflow");
+    }
+
+    /** The same overflows one after another on one thread, as a pool's worker would see them. */
+    @Test
+    void nothingIsLeftBehindAfterRepeatedStackOverflowsOnOneThread() {
+        List<String> leaks = new java.util.ArrayList<>();
+        String[] variants = {"open-coded", "stack-style records", "pooled records"};
+        for (int variant = 0; variant < 3; variant++) {
+            int v = variant;
+            Threads.Ended ended = Threads.run(512 * 1024, () -> {
+                for (int offset = 0; offset < 400; offset++) {
+                    AtomicInteger counter = new AtomicInteger();
+                    try {
+                        pad(offset % 64, () -> v == 0 ? Target.overflow(0, counter, new AtomicInteger())
+                                : v == 1 ? Target.overflowWithRecords(0, counter, new Trace())
+                                : Target.overflowWithLoopRecords(0, counter, new AtomicInteger()));
+                    } catch (StackOverflowError expected) {
+                        // caught by plain code, as a pool's worker would
+                    }
+                    try {
+                        Defer.result();
+                        synchronized (leaks) {
+                            leaks.add(variants[v] + ": first left active after overflow number " + (offset + 1));
+                        }
+                        return;
+                    } catch (IllegalStateException expected) {
+                        // nothing active: as it must be
+                    }
+                }
+            });
+            assertTrue(ended.uncaught().isEmpty(), String.valueOf(ended.uncaught()));
+        }
+        assertEquals(List.of(), leaks, "an invocation was left active on the thread after a stack overflow");
+    }
+
     @Test
     void afterAnEscapedPanicNothingIsLeftBehind() {
         Trace t = new Trace();
