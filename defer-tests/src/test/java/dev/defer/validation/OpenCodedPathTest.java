@@ -499,7 +499,10 @@ class OpenCodedPathTest {
             "matchingMiddle", "replace", "duringReturn", "replaceNotRecovered", "panicInTheMiddleOfTheExit",
             "checkedFromAnInlineCall", "isolationOuter", "isolationInner", "eightSites", "deferInFinallyOfAReturn",
             "synchronizedHolds", "catchAllAroundReturn", "z", "b", "c", "s", "j", "f", "d", "string", "array",
-            "zeroAfterBodyPanic", "goexitOuter", "goexitInner", "bodyHelperSetsTheSlot", "callback");
+            "zeroAfterBodyPanic", "goexitOuter", "goexitInner");
+    /** Methods whose slot is reachable in ways the agent can see: they must keep runtime records. */
+    private static final Set<String> KEPT_WITH_RECORDS = Set.of("nineSites", "bodyHelperSetsTheSlot", "callback",
+            "template");
 
     @BeforeEach
     void clear() {
@@ -547,10 +550,8 @@ class OpenCodedPathTest {
                 }
             }
         }
-        Set<String> expected = new TreeSet<>(OPEN_CODED);
-        expected.add("template");
-        assertEquals(expected, openCoded, "methods open-coded; with records: " + withRecords);
-        assertTrue(withRecords.contains("nineSites"), String.valueOf(withRecords));
+        assertEquals(new TreeSet<>(OPEN_CODED), openCoded, "methods open-coded; with records: " + withRecords);
+        assertTrue(withRecords.containsAll(KEPT_WITH_RECORDS), String.valueOf(withRecords));
     }
 
     @Test
