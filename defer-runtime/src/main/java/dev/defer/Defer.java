@@ -22,7 +22,7 @@ import dev.defer.internal.Recovery;
  * rewrote, where the agent replaces each call by a call into the runtime; anywhere else (a method without
  * {@code @Defers}, a lambda body, a program run without {@code -javaagent:defer-agent.jar}) they throw an
  * {@link IllegalStateException} that names the calling method and the fix. The behaviour contract, rule
- * by rule, is {@code docs/semantics.md}.
+ * by rule, is {@code docs/semantics.md} in the project repository.
  */
 public final class Defer {
     private Defer() {

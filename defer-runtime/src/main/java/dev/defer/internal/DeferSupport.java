@@ -36,6 +36,19 @@ public final class DeferSupport {
     }
 
     /**
+     * Sets up the invocation an open-coded method's handler hands its pending deferred calls to. It joins
+     * the thread's stack only when {@code panicX} runs it, so a handler that fails half-way leaves
+     * nothing behind.
+     *
+     * @param owner the class that declares the method
+     * @param method the method's name and descriptor
+     * @return the invocation, to pass to {@link #handOver}, {@code slot} and {@code panicX}
+     */
+    public static Invocation enterLate(Class<?> owner, String method) {
+        return DeferThread.current().prepare(owner, method);
+    }
+
+    /**
      * {@code Defer.defer(call)} at a top-level site (one that runs at most once per invocation): the
      * record is the next entry of the thread's record stack.
      *
@@ -118,7 +131,7 @@ public final class DeferSupport {
      * call is registered only if its bit is still set in the method's mask (it was registered and has
      * not run). Called oldest site first, so that the runtime runs them last-in-first-out.
      *
-     * @param invocation the invocation entered by the method's handler
+     * @param invocation the invocation set up by the method's handler with {@link #enterLate}
      * @param mask the method's mask of registered, not yet run deferred calls
      * @param bit this site's bit
      * @param arity 0, 1 or 2: whether the call is a Deferred, a Deferred1 or a Deferred2
@@ -128,7 +141,8 @@ public final class DeferSupport {
      */
     public static void handOver(Invocation invocation, int mask, int bit, int arity, Object call, Object a, Object b) {
         if ((mask & bit) != 0) {
-            invocation.push(invocation.thread.stackRecord(), arity, call, a, b);
+            // A pooled record: the invocation is not on the stack yet, so it owns no record stack entries.
+            invocation.push(invocation.thread.allocateRecord(), arity, call, a, b);
         }
     }
 

@@ -39,6 +39,17 @@ public final class DeferThread {
     }
 
     Invocation enter(Class<?> owner, String method) {
+        Invocation invocation = prepare(owner, method);
+        top = invocation;
+        return invocation;
+    }
+
+    /**
+     * The next invocation object, set up but not yet on the stack: an open-coded method's handler fills it
+     * with the pending deferred calls, and {@link Invocation#finish} puts it on the stack. Should the
+     * handler fail half-way (a stack overflow), nothing is left on this thread's stack.
+     */
+    Invocation prepare(Class<?> owner, String method) {
         Invocation below = top;
         Invocation invocation = below == null ? bottom : below.above;
         if (invocation == null) {
@@ -56,17 +67,7 @@ public final class DeferThread {
         invocation.primitive = 0L;
         invocation.reference = null;
         invocation.recordStackBase = recordStackTop;
-        top = invocation;
         return invocation;
-    }
-
-    /**
-     * Makes the invocation below {@code invocation} the top, and frees its stack-style records at once:
-     * S12, an exit never runs another's calls, and whatever an abnormal exit left above is dropped.
-     */
-    void popTo(Invocation invocation) {
-        top = invocation.below;
-        recordStackTop = invocation.recordStackBase;
     }
 
     /** A record for a top-level defer: the next entry of the record stack, found by bumping an index. */

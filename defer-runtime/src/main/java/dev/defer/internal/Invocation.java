@@ -65,15 +65,27 @@ public final class Invocation {
         Throwable left;
         Object result;
         try {
+            // This invocation's body is over: it is the top, and whatever is above was left by an
+            // abnormal exit. An open-coded method's invocation joins the stack only here.
+            thread.top = this;
             panic = thrown;
-            goexit = thrown instanceof Goexit ? (Goexit) thrown : null;
+            goexit = pendingGoexit(thrown, 0);
             if (head != null) {
                 runDeferredCalls();
             }
             left = panic;
             result = reference;
         } finally {
-            pop();
+            // The writes of pop(), made here rather than through a call, which a stack overflow could stop.
+            DeferThread t = thread;
+            t.top = below;
+            t.recordStackTop = recordStackBase;
+            head = null;
+            reference = null;
+            owner = null;
+            method = null;
+            panic = null;
+            goexit = null;
         }
         if (left != null) {
             throw DeferThread.sneakyThrow(left);
@@ -116,6 +128,27 @@ public final class Invocation {
         panic = replacement;
     }
 
+    /**
+     * The Goexit that {@code thrown} carries on: itself, or one it replaced, kept among its suppressed
+     * throwables by a callee whose deferred call panicked during the Goexit. Go never cancels a Goexit:
+     * when a caller recovers that panic, the Goexit goes on unwinding.
+     */
+    private static Goexit pendingGoexit(Throwable thrown, int depth) {
+        if (thrown instanceof Goexit) {
+            return (Goexit) thrown;
+        }
+        if (thrown == null || depth > 8) {
+            return null;
+        }
+        for (Throwable suppressed : thrown.getSuppressed()) {
+            Goexit goexit = pendingGoexit(suppressed, depth + 1);
+            if (goexit != null) {
+                return goexit;
+            }
+        }
+        return null;
+    }
+
     private static boolean isCauseOf(Throwable candidate, Throwable t) {
         for (Throwable c = t.getCause(); c != null && c != t; c = c.getCause()) {
             if (c == candidate) {
@@ -130,15 +163,20 @@ public final class Invocation {
         panic = goexit;
     }
 
-    /** Leaves the invocation, and discards whatever invocations above it an abnormal exit left behind. */
+    /**
+     * Leaves the invocation without deferred calls: makes the one below it the top, and frees its
+     * stack-style records at once (S12: an exit never runs another's calls, and whatever an abnormal exit
+     * left above is dropped).
+     */
     void pop() {
+        DeferThread t = thread;
+        t.top = below;
+        t.recordStackTop = recordStackBase;
         head = null;
         reference = null;
+        // A pooled object must not pin the class (and its loader) of the last method that used it.
         owner = null;
         method = null;
-        panic = null;
-        goexit = null;
-        thread.popTo(this);
     }
 
     /** Reads the result slot, boxed: Defer.result(). */

@@ -34,6 +34,10 @@ public final class Misuse {
             message.append("a lambda body is a method of its own; call ").append(operation)
                     .append(" in the enclosing @Defers method instead, as Go's defer belongs to the function"
                             + " that runs it");
+        } else if (caller.isPresent() && isConstructorOrInitializer(caller.get())) {
+            // Checked before the annotation: a @Defers type covers its methods, never its constructors.
+            message.append("constructors and static initialisers are never rewritten; move the code that"
+                    + " defers into a @Defers method");
         } else if (caller.isPresent() && isAnnotated(caller.get())) {
             message.append(agentRunning
                     ? "the method is annotated @Defers, but the agent could not rewrite its class: see the"
@@ -44,10 +48,6 @@ public final class Misuse {
             message.append("annotate the method (or its class) with @dev.defer.Defers");
             if (!agentRunning) {
                 message.append(" and start the JVM with -javaagent:path/to/defer-agent.jar");
-            }
-            if (caller.isPresent() && isConstructorOrInitializer(caller.get())) {
-                message.append("; constructors and static initialisers are never rewritten: move the code"
-                        + " into a @Defers method");
             }
         }
         return new IllegalStateException(message.toString());

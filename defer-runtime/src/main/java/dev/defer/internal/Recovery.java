@@ -103,17 +103,26 @@ public final class Recovery {
 
     /**
      * From the deferred call's own method, skips what stands between it and the runtime without being a
-     * helper: a lambda's hidden class, and the bridge {@code run} of a class implementing a generic
-     * {@code Deferred1} or {@code Deferred2}.
+     * helper: a lambda's hidden class, and the compiler's bridge {@code run(Object)} of a class that
+     * implements a generic {@code Deferred1} or {@code Deferred2}. Any other frame, another method of the
+     * same class included, is a caller: the method above it is a helper.
      */
     private static StackFrame skipAdapters(Iterator<StackFrame> frames, StackFrame callee) {
         Class<?> owner = callee.getDeclaringClass();
         StackFrame frame = next(frames);
-        while (frame != null && (isHidden(frame)
-                || frame.getDeclaringClass() == owner && frame.getMethodName().equals("run"))) {
+        while (frame != null && (isHidden(frame) || frame.getDeclaringClass() == owner && isBridge(frame))) {
             frame = next(frames);
         }
         return frame;
+    }
+
+    private static boolean isBridge(StackFrame frame) {
+        try {
+            return frame.getDeclaringClass()
+                    .getDeclaredMethod(frame.getMethodName(), frame.getMethodType().parameterArray()).isBridge();
+        } catch (NoSuchMethodException | SecurityException e) {
+            return false;
+        }
     }
 
     private static StackFrame skipHidden(Iterator<StackFrame> frames, StackFrame frame) {

@@ -40,7 +40,7 @@ import org.objectweb.asm.tree.analysis.SourceValue;
  *         and every return e:               result = e; goto EXIT
  *   EXIT:    for k = N..0: if (mask has k) { mask &amp;= ~(1 &lt;&lt; k); fn_k.run(a_k) }   // covered by HANDLER
  *            return result
- *   HANDLER: invocation = enter(); hand over each k still in mask, oldest first; slot = result;
+ *   HANDLER: invocation = enterLate(); hand over each k still in mask, oldest first; slot = result;
  *            return panicX(thrown, invocation)
  * </pre>
  *
@@ -284,7 +284,7 @@ final class OpenCodedRewriter {
         addFrame(code, first, localTypes, "java/lang/Throwable");
         code.add(new LdcInsnNode(Type.getObjectType(owner)));
         code.add(new LdcInsnNode(method.name + method.desc));
-        code.add(new MethodInsnNode(Opcodes.INVOKESTATIC, RuntimeAbi.SUPPORT, RuntimeAbi.ENTER,
+        code.add(new MethodInsnNode(Opcodes.INVOKESTATIC, RuntimeAbi.SUPPORT, "enterLate",
                 RuntimeAbi.ENTER_DESCRIPTOR, false));
         for (int k = 0; k < sites.size(); k++) {
             code.add(new InsnNode(Opcodes.DUP));
