@@ -187,7 +187,6 @@ public final class CompatCheck {
 
         out.println("compat: java        " + java + " (" + System.getProperty("java.version") + " runs this check)");
         out.println("compat: tests jar   " + testsJar);
-        out.println("compat: agent       " + agentJar + "=all=" + all);
         out.println("compat: class path  " + classPath.stream().map(p -> p.getFileName().toString()).collect(Collectors.joining(" ")));
 
         // --classes=a.BTest,c.DTest runs only those classes (to debug a difference quickly); default: the whole jar.
@@ -198,6 +197,7 @@ public final class CompatCheck {
         // that the rewrite did happen (a transparent run that rewrote nothing would prove nothing).
         boolean verbose = Boolean.parseBoolean(opts.getOrDefault("verbose", "true"));
         String agentArg = "-javaagent:" + agentJar + "=" + (verbose ? "verbose," : "") + "all=" + all;
+        out.println("compat: agent run   " + agentArg);
         RunResult plain = launch("no-agent", java, classPath, scan, null, workDir, timeoutMinutes);
         RunResult agent = launch("agent", java, classPath, scan, agentArg, workDir, timeoutMinutes);
 
