@@ -3,6 +3,7 @@ package dev.defer.instrument.internal;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 import org.objectweb.asm.ClassReader;
 import org.objectweb.asm.ClassWriter;
 import org.objectweb.asm.Opcodes;
@@ -67,7 +68,18 @@ public final class ClassRewriter {
             throw new UnrewritableClassException(className, selected.get(0).name + selected.get(0).desc,
                     "its class file version " + version + " predates Java 5; recompile it with --release 8 or newer");
         }
-        MethodRewriter methodRewriter = new MethodRewriter(node, version >= Opcodes.V1_7);
+        InlineSafety[] safety = new InlineSafety[1];
+        Supplier<InlineSafety> pristineSafety = () -> {
+            if (safety[0] == null) {
+                // Parsed again, untouched: methods rewritten earlier in this loop must not change the
+                // verdict on the ones after them.
+                ClassNode pristine = new ClassNode();
+                reader.accept(pristine, ClassReader.SKIP_FRAMES | ClassReader.SKIP_DEBUG);
+                safety[0] = new InlineSafety(pristine);
+            }
+            return safety[0];
+        };
+        MethodRewriter methodRewriter = new MethodRewriter(node, pristineSafety, version >= Opcodes.V1_7);
         for (MethodNode method : selected) {
             try {
                 if (version < Opcodes.V1_7) {

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Supplier;
 import org.objectweb.asm.Opcodes;
 import org.objectweb.asm.Type;
 import org.objectweb.asm.tree.AbstractInsnNode;
@@ -41,15 +42,19 @@ import org.objectweb.asm.tree.VarInsnNode;
  */
 final class MethodRewriter {
     private final ClassNode owner;
+    private final Supplier<InlineSafety> safety;
     private final boolean withFrames;
 
     /**
-     * @param owner the internal name of the class that declares the method
+     * @param owner the class that declares the method
+     * @param safety the open-coding screen, which must read the class's methods as they were before any
+     *     was rewritten: a rewritten method calls the runtime, which the screen would take for unknown code
      * @param withFrames whether the class file carries stack map frames (version 50 and up; a version 50
      *     class is written without them, and the JVM verifies it by type inference)
      */
-    MethodRewriter(ClassNode owner, boolean withFrames) {
+    MethodRewriter(ClassNode owner, Supplier<InlineSafety> safety, boolean withFrames) {
         this.owner = owner;
+        this.safety = safety;
         this.withFrames = withFrames;
     }
 
@@ -75,7 +80,8 @@ final class MethodRewriter {
             }
         }
         if (!sites.isEmpty() && loopSites.isEmpty()) {
-            OpenCodedRewriter openCoded = OpenCodedRewriter.plan(owner, withFrames, method, sites, flow);
+            OpenCodedRewriter openCoded = OpenCodedRewriter.plan(owner, safety.get(), withFrames, method, sites,
+                    flow);
             if (openCoded != null) {
                 openCoded.rewrite();
                 return " (" + sites.size() + " open-coded)";

@@ -70,10 +70,11 @@ final class OpenCodedRewriter {
     /**
      * Plans the open-coding of a method, or returns null when it does not qualify.
      *
+     * @param safety the screen, reading the class as it was before any method was rewritten
      * @param sites the method's Defer.defer calls, none of them on a cycle
      */
-    static OpenCodedRewriter plan(ClassNode owner, boolean withFrames, MethodNode method, List<MethodInsnNode> sites,
-            ControlFlow flow) {
+    static OpenCodedRewriter plan(ClassNode owner, InlineSafety safety, boolean withFrames, MethodNode method,
+            List<MethodInsnNode> sites, ControlFlow flow) {
         if (sites.isEmpty() || sites.size() > MAX_SITES) {
             return null;
         }
@@ -83,7 +84,6 @@ final class OpenCodedRewriter {
         } catch (AnalyzerException e) {
             return null;
         }
-        InlineSafety safety = new InlineSafety(owner);
         Set<AbstractInsnNode> siteLambdas = new HashSet<>();
         for (MethodInsnNode site : sites) {
             Frame<SourceValue> frame = frames[method.instructions.indexOf(site)];
