@@ -190,10 +190,12 @@ public final class CorpusCheck {
         int version = 0;
         if (entryName.startsWith("META-INF/versions/")) {
             version = Integer.parseInt(entryName.substring(18, entryName.indexOf('/', 18)));
-            if (version > JAVA_FEATURE) {
-                result.notApplicable(entryName, "a multi-release entry for Java " + version + ", newer than this JVM");
-                return;
-            }
+        }
+        // A multi-release entry for a newer Java is rewritten and checked by ASM, but this JVM cannot load it.
+        boolean loadable = version <= JAVA_FEATURE;
+        if (!loadable) {
+            result.notApplicable(entryName, "a multi-release entry for Java " + version
+                    + ": rewritten and checked by CheckClassAdapter, but newer than this JVM, so not linked");
         }
         byte[] original;
         try (InputStream in = jar.getInputStream(entry)) {
@@ -254,7 +256,7 @@ public final class CorpusCheck {
             }
             result.checkNanos += System.nanoTime() - t1;
         } finally {
-            if (version >= versions.getOrDefault(className, -1)) {
+            if (loadable && version >= versions.getOrDefault(className, -1)) {
                 versions.put(className, version);
                 originals.put(className, original);
                 asLoaded.put(className, loaded);
@@ -418,7 +420,7 @@ public final class CorpusCheck {
 
     private static String table(List<JarResult> results) {
         StringBuilder out = new StringBuilder();
-        out.append("| jar | class files | not loadable here | rewritten | methods rewritten | nothing to rewrite"
+        out.append("| jar | class files | not linked here | rewritten | methods rewritten | nothing to rewrite"
                 + " | refused, with reason | skipped without reason | CheckClassAdapter failures | JVM verifier failures"
                 + " | original fails too | rewrite ms/class | check ms/class |\n");
         out.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
@@ -527,7 +529,7 @@ public final class CorpusCheck {
 
         String details() {
             StringBuilder out = new StringBuilder();
-            section(out, "Not a class this JVM loads", notApplicable);
+            section(out, "Not linked by this JVM", notApplicable);
             section(out, "Refused by the instrumenter, with its reason", skipped);
             section(out, "Not checkable: the original class fails the same check", environment);
             section(out, "FAILURES (the rewrite broke the class, or skipped it without a reason)", broken);
