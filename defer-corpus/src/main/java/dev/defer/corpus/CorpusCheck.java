@@ -359,14 +359,51 @@ public final class CorpusCheck {
         }
     }
 
-    /** Fails the run at once if the JVM check cannot tell a broken class from a good one. */
+    /**
+     * Fails the run at once unless the checks can tell a broken class from a good one: a class that
+     * returns a reference as an int must load without error and then fail {@link #link} with a
+     * {@code VerifyError} and fail {@link #asmCheck}; a valid class whose static initialiser throws must
+     * pass {@link #link} (had it been initialised, it would fail with ExceptionInInitializerError).
+     */
     private static void selfTest() {
-        String name = "dev/defer/corpus/SelfTestBroken";
+        ClassLoader parent = CorpusCheck.class.getClassLoader();
+        String brokenName = "dev/defer/corpus/SelfTestBroken";
+        byte[] broken = selfTestClass(brokenName, true);
+        Map<String, byte[]> brokenJar = Map.of(brokenName, broken);
+        try {
+            Class.forName(brokenName.replace('/', '.'), false, new JarClassLoader("self-test", brokenJar, parent));
+        } catch (Throwable t) {
+            throw new IllegalStateException("self test: loading the class already fails: " + t, t);
+        }
+        String jvm = link(new JarClassLoader("self-test", brokenJar, parent), brokenName);
+        if (jvm == null || !jvm.startsWith("java.lang.VerifyError")) {
+            throw new IllegalStateException("self test: the JVM check does not detect a verify error: " + jvm);
+        }
+        if (asmCheck(broken, parent) == null) {
+            throw new IllegalStateException("self test: CheckClassAdapter does not detect a verify error");
+        }
+        String validName = "dev/defer/corpus/SelfTestValid";
+        byte[] valid = selfTestClass(validName, false);
+        String validLink = link(new JarClassLoader("self-test", Map.of(validName, valid), parent), validName);
+        if (validLink != null) {
+            throw new IllegalStateException("self test: linking a valid class fails or initialises it: " + validLink);
+        }
+        if (asmCheck(valid, parent) != null) {
+            throw new IllegalStateException("self test: CheckClassAdapter refuses a valid class");
+        }
+        System.out.println("self test: a class that loads fine with Class.forName(name, false, loader) is refused"
+                + " by the JVM check (" + firstLine(jvm) + ") and by CheckClassAdapter; a valid class whose"
+                + " static initialiser throws passes both, so linking does not initialise");
+    }
+
+    /** A class with a static initialiser that throws, and a method {@code ()I} returning null if broken, else 0. */
+    private static byte[] selfTestClass(String name, boolean broken) {
         ClassWriter writer = new ClassWriter(0);
         writer.visit(Opcodes.V1_8, Opcodes.ACC_PUBLIC | Opcodes.ACC_SUPER, name, null, "java/lang/Object", null);
-        MethodVisitor method = writer.visitMethod(Opcodes.ACC_PUBLIC | Opcodes.ACC_STATIC, "broken", "()I", null, null);
+        writer.visitField(Opcodes.ACC_STATIC, "field", "I", null, null).visitEnd();
+        MethodVisitor method = writer.visitMethod(Opcodes.ACC_PUBLIC | Opcodes.ACC_STATIC, "value", "()I", null, null);
         method.visitCode();
-        method.visitInsn(Opcodes.ACONST_NULL); // returns a reference as an int: the verifier must refuse it
+        method.visitInsn(broken ? Opcodes.ACONST_NULL : Opcodes.ICONST_0);
         method.visitInsn(Opcodes.IRETURN);
         method.visitMaxs(1, 0);
         method.visitEnd();
@@ -379,24 +416,7 @@ public final class CorpusCheck {
         init.visitMaxs(2, 0);
         init.visitEnd();
         writer.visitEnd();
-        byte[] broken = writer.toByteArray();
-        ClassLoader parent = CorpusCheck.class.getClassLoader();
-        Map<String, byte[]> classes = Map.of(name, broken);
-        try {
-            Class.forName(name.replace('/', '.'), false, new JarClassLoader("self-test", classes, parent));
-        } catch (Throwable t) {
-            throw new IllegalStateException("self test: loading the class already fails: " + t, t);
-        }
-        String jvm = link(new JarClassLoader("self-test", classes, parent), name);
-        if (jvm == null || !jvm.startsWith("java.lang.VerifyError")) {
-            throw new IllegalStateException("self test: the JVM check does not detect a verify error: " + jvm);
-        }
-        if (asmCheck(broken, parent) == null) {
-            throw new IllegalStateException("self test: CheckClassAdapter does not detect a verify error");
-        }
-        System.out.println("self test: a class that defines fine is refused by the JVM check ("
-                + firstLine(jvm) + ") without running its static initialiser, though Class.forName(name, false, loader)"
-                + " loads it without error; CheckClassAdapter refuses it too");
+        return writer.toByteArray();
     }
 
     private static String firstLine(String text) {
