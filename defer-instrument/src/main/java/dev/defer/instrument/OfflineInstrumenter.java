@@ -313,6 +313,17 @@ public final class OfflineInstrumenter {
         }
 
         /**
+         * @return the class's binary name, from its path: {@code com.example.App}
+         */
+        public String className() {
+            String name = path.substring(0, path.length() - ".class".length());
+            if (name.startsWith("META-INF/versions/")) {
+                name = name.substring(name.indexOf('/', "META-INF/versions/".length()) + 1);
+            }
+            return name.replace('/', '.');
+        }
+
+        /**
          * @return its rewritten methods, as {@link Instrumenter.Result#methods()} names them
          */
         public List<String> methods() {
