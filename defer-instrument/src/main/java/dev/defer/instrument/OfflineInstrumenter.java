@@ -232,15 +232,14 @@ public final class OfflineInstrumenter {
 
     private static ZipEntry copyOf(ZipEntry entry, byte[] data) {
         ZipEntry copy = new ZipEntry(entry.getName());
+        // The DOS time, and the extra fields as they were: an extended timestamp comes with them when the
+        // entry had one, and none is added when it had not, so that a reproducible jar stays reproducible.
         copy.setTime(entry.getTime());
-        if (entry.getLastModifiedTime() != null) {
-            copy.setLastModifiedTime(entry.getLastModifiedTime());
+        if (entry.getExtra() != null) {
+            copy.setExtra(entry.getExtra());
         }
         if (entry.getComment() != null) {
             copy.setComment(entry.getComment());
-        }
-        if (entry.getExtra() != null) {
-            copy.setExtra(entry.getExtra());
         }
         if (entry.getMethod() == ZipEntry.STORED) {
             CRC32 crc = new CRC32();

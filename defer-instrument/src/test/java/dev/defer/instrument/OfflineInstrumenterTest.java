@@ -222,6 +222,27 @@ class OfflineInstrumenterTest {
     }
 
     @Test
+    void aJarWithDosTimesOnlyGainsNoExtraField() throws IOException {
+        Path in = temp.resolve("dos.jar");
+        long time = java.time.LocalDateTime.of(2020, 2, 2, 10, 30, 0).atZone(java.time.ZoneId.systemDefault())
+                .toInstant().toEpochMilli();
+        try (ZipOutputStream zip = new ZipOutputStream(Files.newOutputStream(in))) {
+            ZipEntry entry = new ZipEntry(SHAPES);
+            entry.setTime(time);
+            zip.putNextEntry(entry);
+            zip.write(RewriteTestSupport.bytesOf(Shapes.class));
+            zip.closeEntry();
+        }
+        Path out = temp.resolve("dos-out.jar");
+        assertEquals(1, new OfflineInstrumenter().rewriteJar(in, out).rewritten().size());
+        try (ZipFile zip = new ZipFile(out.toFile())) {
+            ZipEntry entry = zip.getEntry(SHAPES);
+            assertNull(entry.getExtra());
+            assertEquals(time, entry.getTime());
+        }
+    }
+
+    @Test
     void aSignedJarLosesItsSignatureWhenAClassChanges() throws IOException {
         Map<String, byte[]> files = tree(false);
         files.put("META-INF/SIGNER.SF", "Signature-Version: 1.0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
