@@ -41,7 +41,7 @@ public final class DeferAgent {
         DeferTransformer transformer = new DeferTransformer(options, System.err);
         // Rewrite one class first, so that the agent's own classes are loaded before any application class
         // reaches the transformer.
-        WarmUp.run(transformer.instrumenter());
+        WarmUp.run(transformer.instrumenter(), options.verbose ? transformer.scanner() : null);
         instrumentation.addTransformer(transformer, false);
         System.setProperty(RUNNING_PROPERTY, "active");
         if (options.verbose) {

@@ -2,6 +2,7 @@ package dev.defer.agent;
 
 import dev.defer.instrument.InstrumentationException;
 import dev.defer.instrument.Instrumenter;
+import dev.defer.instrument.MisuseScanner;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.lang.instrument.ClassFileTransformer;
@@ -15,11 +16,13 @@ import java.security.ProtectionDomain;
  */
 final class DeferTransformer implements ClassFileTransformer {
     private final Instrumenter instrumenter;
+    private final MisuseScanner scanner;
     private final AgentOptions options;
     private final PrintStream log;
 
     DeferTransformer(AgentOptions options, PrintStream log) {
         this.instrumenter = new Instrumenter(options.allPrefixes);
+        this.scanner = new MisuseScanner(options.allPrefixes);
         this.options = options;
         this.log = log;
     }
@@ -28,12 +31,21 @@ final class DeferTransformer implements ClassFileTransformer {
         return instrumenter;
     }
 
+    MisuseScanner scanner() {
+        return scanner;
+    }
+
     @Override
     public byte[] transform(ClassLoader loader, String className, Class<?> classBeingRedefined,
             ProtectionDomain protectionDomain, byte[] classFile) {
-        if (loader == null || className == null || isRuntimeClass(className)
-                || !instrumenter.mayNeedRewrite(className, classFile)) {
+        if (loader == null || className == null || isRuntimeClass(className)) {
             // Bootstrap classes, hidden classes and the runtime itself never hold @Defers code.
+            return null;
+        }
+        if (options.verbose) {
+            warnMisuse(className, classFile);
+        }
+        if (!instrumenter.mayNeedRewrite(className, classFile)) {
             return null;
         }
         try {
@@ -55,6 +67,23 @@ final class DeferTransformer implements ClassFileTransformer {
             // A transformer must never throw: the JVM would drop the error silently. Report it instead.
             log.println("defer-agent: cannot rewrite " + className.replace('/', '.') + ", left unchanged: " + e);
             return null;
+        }
+    }
+
+    /**
+     * Verbose only: the calls of {@code Defer.defer} that will throw when they run (rule S13), found before they
+     * do. Only classes whose bytes name {@code dev/defer/Defer} are parsed, so the others pay one byte scan.
+     */
+    private void warnMisuse(String className, byte[] classFile) {
+        if (!scanner.mayHaveMisuse(classFile)) {
+            return;
+        }
+        try {
+            for (MisuseScanner.Finding finding : scanner.scan(classFile)) {
+                log.println("defer-agent: warning: Defer.defer can never succeed in " + finding);
+            }
+        } catch (RuntimeException e) {
+            log.println("defer-agent: warning: cannot scan " + className.replace('/', '.') + " for misuse: " + e);
         }
     }
 

@@ -2,6 +2,7 @@ package dev.defer.agent;
 
 import dev.defer.instrument.InstrumentationException;
 import dev.defer.instrument.Instrumenter;
+import dev.defer.instrument.MisuseScanner;
 import org.objectweb.asm.ClassWriter;
 import org.objectweb.asm.Label;
 import org.objectweb.asm.MethodVisitor;
@@ -15,17 +16,28 @@ final class WarmUp {
     private WarmUp() {
     }
 
-    static void run(Instrumenter instrumenter) {
+    /**
+     * @param instrumenter the transformer's rewrite
+     * @param scanner the transformer's misuse scan (verbose mode), or null when it does not scan
+     */
+    static void run(Instrumenter instrumenter, MisuseScanner scanner) {
         try {
-            if (instrumenter.instrument(sampleClass()) == null) {
+            byte[] sample = sampleClass();
+            if (instrumenter.instrument(sample) == null) {
                 throw new IllegalStateException("defer-agent: the warm-up rewrite produced nothing");
+            }
+            if (scanner != null && scanner.scan(sample).stream().map(Object::toString).count() != 1) {
+                throw new IllegalStateException("defer-agent: the warm-up scan did not find its one misuse");
             }
         } catch (InstrumentationException e) {
             throw new IllegalStateException("defer-agent: the warm-up rewrite failed", e);
         }
     }
 
-    /** {@code @Defers static int sample(int x) { return x > 0 ? x : -x; }} */
+    /**
+     * {@code @Defers static int sample(int x) { return x > 0 ? x : -x; }} and
+     * {@code static void misuse() { Defer.defer(null); }}, the misuse that the scan must find.
+     */
     private static byte[] sampleClass() {
         ClassWriter writer = new ClassWriter(ClassWriter.COMPUTE_FRAMES | ClassWriter.COMPUTE_MAXS) {
             @Override
@@ -49,6 +61,16 @@ final class WarmUp {
         method.visitInsn(Opcodes.IRETURN);
         method.visitMaxs(0, 0);
         method.visitEnd();
+        MethodVisitor misuse = writer.visitMethod(Opcodes.ACC_STATIC, "misuse", "()V", null, null);
+        misuse.visitCode();
+        Label line = new Label();
+        misuse.visitLabel(line);
+        misuse.visitLineNumber(1, line);
+        misuse.visitInsn(Opcodes.ACONST_NULL);
+        misuse.visitMethodInsn(Opcodes.INVOKESTATIC, "dev/defer/Defer", "defer", "(Ldev/defer/Deferred;)V", false);
+        misuse.visitInsn(Opcodes.RETURN);
+        misuse.visitMaxs(0, 0);
+        misuse.visitEnd();
         writer.visitEnd();
         return writer.toByteArray();
     }

@@ -87,4 +87,35 @@ class DeferTransformerTest {
         assertTrue(log.startsWith("defer-agent: cannot rewrite test.Sample, left unchanged"), log);
         assertTrue(log.contains("work()V: it has no body"), log);
     }
+
+    @Test
+    void verboseWarnsOfEachMisplacedDeferOnceAtLoad() {
+        DeferTransformer transformer = transformer("verbose");
+        // A class without @Defers is not rewritten, but its misplaced call is found all the same.
+        assertNull(transformer.transform(getClass().getClassLoader(), "test/Plain", null, null,
+                TestClasses.misuseOnly("test/Plain", 7)));
+        assertEquals("defer-agent: warning: Defer.defer can never succeed in test.Plain.run (Plain.java:7): the method"
+                + " is not @Defers; annotate it (or its class) with @dev.defer.Defers" + System.lineSeparator(), log());
+        err.reset();
+        assertNotNull(transformer.transform(getClass().getClassLoader(), "test/Good", null, null,
+                TestClasses.sample("test/Good", 12)));
+        String log = log();
+        assertTrue(log.contains("defer-agent: warning: Defer.defer can never succeed in test.Good.misuse (Good.java:12)"),
+                log);
+        assertTrue(log.contains("defer-agent: rewrote test.Good.work()I"), log);
+    }
+
+    @Test
+    void withoutVerboseNoClassIsScanned() {
+        DeferTransformer transformer = transformer("");
+        assertNull(transformer.transform(getClass().getClassLoader(), "test/Plain", null, null,
+                TestClasses.misuseOnly("test/Plain", 7)));
+        assertEquals("", log());
+    }
+
+    @Test
+    void warmUpLoadsTheScanToo() {
+        WarmUp.run(new dev.defer.instrument.Instrumenter(), new dev.defer.instrument.MisuseScanner());
+        WarmUp.run(new dev.defer.instrument.Instrumenter(), null);
+    }
 }

@@ -30,11 +30,18 @@ public final class Instrumenter {
      *     prefix covers that package, its subpackages and a class of that exact name
      */
     public Instrumenter(List<String> allPrefixes) {
+        this.rewriteAll = prefixMatcher(allPrefixes);
+    }
+
+    /**
+     * The test of the {@code all=} prefixes, by internal class name; shared with {@link MisuseScanner}.
+     */
+    static Predicate<String> prefixMatcher(List<String> allPrefixes) {
         List<String> prefixes = new ArrayList<>();
         for (String prefix : allPrefixes) {
             prefixes.add(prefix.replace('.', '/'));
         }
-        this.rewriteAll = className -> {
+        return className -> {
             for (String prefix : prefixes) {
                 if (className.startsWith(prefix)
                         && (className.length() == prefix.length() || className.charAt(prefix.length()) == '/'
@@ -57,6 +64,17 @@ public final class Instrumenter {
     public boolean mayNeedRewrite(String internalName, byte[] classFile) {
         boolean candidate = internalName != null && rewriteAll.test(internalName) || ClassScan.mentionsDefers(classFile);
         return candidate && !ClassScan.isRewritten(classFile);
+    }
+
+    /**
+     * Whether a class file carries the {@code dev.defer.Rewritten} attribute that the rewrite adds, judged
+     * without parsing it; {@link #instrument} returns null for such a class.
+     *
+     * @param classFile the class file
+     * @return true when it was rewritten already (by the agent's dump, the Maven plugin or the command line)
+     */
+    public boolean isRewritten(byte[] classFile) {
+        return ClassScan.isRewritten(classFile);
     }
 
     /**

@@ -43,11 +43,13 @@ public final class Misuse {
                     ? "the method is annotated @Defers, but the agent could not rewrite its class: see the"
                             + " defer-agent line printed on stderr when the class was loaded"
                     : "the method is annotated @Defers, but the agent is not running: start the JVM with"
-                            + " -javaagent:path/to/defer-agent.jar");
+                            + " -javaagent:path/to/defer-agent.jar, or rewrite the classes at build time"
+                            + " (defer-maven-plugin, or java -jar defer-agent.jar instrument IN OUT)");
         } else {
             message.append("annotate the method (or its class) with @dev.defer.Defers");
             if (!agentRunning) {
-                message.append(" and start the JVM with -javaagent:path/to/defer-agent.jar");
+                message.append(" and start the JVM with -javaagent:path/to/defer-agent.jar (or rewrite the"
+                        + " classes at build time)");
             }
         }
         return new IllegalStateException(message.toString());

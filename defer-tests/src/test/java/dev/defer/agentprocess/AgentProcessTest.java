@@ -47,7 +47,12 @@ class AgentProcessTest {
                 child.err);
         assertTrue(child.err.contains("defer-agent: rewrote dev.defer.agentprocess.AgentFixture.exitingThread()V"),
                 child.err);
-        assertFalse(child.err.contains("AgentFixture.misuse"), "misuse() is not @Defers: " + child.err);
+        assertFalse(child.err.contains("rewrote dev.defer.agentprocess.AgentFixture.misuse"),
+                "misuse() is not @Defers: " + child.err);
+        // ... and verbose finds its Defer.defer at class load, before it runs and throws.
+        assertTrue(child.err.contains("defer-agent: warning: Defer.defer can never succeed in"
+                + " dev.defer.agentprocess.AgentFixture.misuse (AgentFixture.java:20): the method is not @Defers;"),
+                child.err);
     }
 
     @Test
@@ -72,6 +77,7 @@ class AgentProcessTest {
             Manifest manifest = jar.getManifest();
             assertEquals("dev.defer.agent.DeferAgent", manifest.getMainAttributes().getValue("Premain-Class"));
             assertEquals("dev.defer.agent.DeferAgent", manifest.getMainAttributes().getValue("Agent-Class"));
+            assertEquals("dev.defer.agent.Main", manifest.getMainAttributes().getValue("Main-Class"));
             int relocated = 0;
             for (Enumeration<JarEntry> entries = jar.entries(); entries.hasMoreElements();) {
                 String name = entries.nextElement().getName();

@@ -44,6 +44,18 @@ final class ChildJvm {
         command.add(System.getProperty("java.class.path"));
         command.add(main.getName());
         command.addAll(List.of(args));
+        return start(command);
+    }
+
+    /** Runs {@code java} with exactly these arguments. */
+    static ChildJvm java(String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>();
+        command.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(List.of(args));
+        return start(command);
+    }
+
+    private static ChildJvm start(List<String> command) throws IOException, InterruptedException {
         File out = File.createTempFile("child", ".out");
         File err = File.createTempFile("child", ".err");
         try {

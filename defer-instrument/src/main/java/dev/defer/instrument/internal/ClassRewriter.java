@@ -7,7 +7,6 @@ import java.util.function.Supplier;
 import org.objectweb.asm.ClassReader;
 import org.objectweb.asm.ClassWriter;
 import org.objectweb.asm.Opcodes;
-import org.objectweb.asm.tree.AnnotationNode;
 import org.objectweb.asm.tree.ClassNode;
 import org.objectweb.asm.tree.MethodNode;
 
@@ -16,7 +15,7 @@ import org.objectweb.asm.tree.MethodNode;
  * rewritten leaves the whole class as it was.
  */
 public final class ClassRewriter {
-    static final String DEFERS_DESCRIPTOR = "Ldev/defer/Defers;";
+    static final String DEFERS_DESCRIPTOR = MethodSelection.DEFERS_DESCRIPTOR;
 
     /** The oldest class file version whose code may load a class constant (Java 5). */
     private static final int OLDEST_VERSION = Opcodes.V1_5;
@@ -47,16 +46,15 @@ public final class ClassRewriter {
         }
         ClassNode node = new ClassNode();
         reader.accept(node, ClassReader.EXPAND_FRAMES);
-        boolean typeLevel = hasDefers(node.visibleAnnotations) || hasDefers(node.invisibleAnnotations);
+        MethodSelection selection = new MethodSelection(node, all);
 
         List<MethodNode> selected = new ArrayList<>();
         List<String> problems = new ArrayList<>();
         for (MethodNode method : node.methods) {
-            boolean annotated = hasDefers(method.visibleAnnotations) || hasDefers(method.invisibleAnnotations);
-            if (annotated && isInitializer(method)) {
+            if (MethodSelection.isAnnotated(method) && MethodSelection.isInitializer(method)) {
                 problems.add(method.name + method.desc + ": constructors and static initialisers are not rewritten;"
                         + " move the code that defers into a @Defers method");
-            } else if (annotated || all && isEligibleForAll(method) || typeLevel && isEligibleForType(method)) {
+            } else if (selection.isSelected(method)) {
                 selected.add(method);
             }
         }
@@ -106,36 +104,6 @@ public final class ClassRewriter {
             throw new UnrewritableClassException(className, String.join(", ", rewritten),
                     "the rewritten class cannot be written (" + e + "); split the method into smaller ones");
         }
-    }
-
-    private static boolean isInitializer(MethodNode method) {
-        return method.name.equals("<init>") || method.name.equals("<clinit>");
-    }
-
-    private static boolean hasBody(MethodNode method) {
-        return (method.access & (Opcodes.ACC_ABSTRACT | Opcodes.ACC_NATIVE)) == 0;
-    }
-
-    /** In {@code all=} mode every method with a body is rewritten, lambda bodies included. */
-    private static boolean isEligibleForAll(MethodNode method) {
-        return hasBody(method) && !isInitializer(method);
-    }
-
-    /** {@code @Defers} on a type covers the methods written in it, not compiler-generated ones. */
-    private static boolean isEligibleForType(MethodNode method) {
-        return hasBody(method) && !isInitializer(method)
-                && (method.access & (Opcodes.ACC_SYNTHETIC | Opcodes.ACC_BRIDGE)) == 0;
-    }
-
-    private static boolean hasDefers(List<AnnotationNode> annotations) {
-        if (annotations != null) {
-            for (AnnotationNode annotation : annotations) {
-                if (annotation.desc.equals(DEFERS_DESCRIPTOR)) {
-                    return true;
-                }
-            }
-        }
-        return false;
     }
 
     private static void stripFrames(MethodNode method) {

@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 public final class ClassScan {
     private static final byte[] ANNOTATION = bytes(ClassRewriter.DEFERS_DESCRIPTOR);
     private static final byte[] MARKER = bytes(RewrittenMarker.NAME);
+    private static final byte[] DEFER_API = bytes("dev/defer/Defer");
 
     private ClassScan() {
     }
@@ -32,6 +33,17 @@ public final class ClassScan {
      */
     public static boolean isRewritten(byte[] classFile) {
         return contains(classFile, MARKER);
+    }
+
+    /**
+     * Whether the class file may call {@code Defer.defer}: its bytes name the class {@code dev/defer/Defer} (or
+     * a name that starts so, such as {@code dev/defer/Defers}). A class without it certainly does not.
+     *
+     * @param classFile the class file's bytes
+     * @return true when the name is in the bytes
+     */
+    public static boolean mentionsDeferApi(byte[] classFile) {
+        return contains(classFile, DEFER_API);
     }
 
     static boolean contains(byte[] data, byte[] pattern) {

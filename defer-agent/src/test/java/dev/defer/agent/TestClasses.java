@@ -1,0 +1,62 @@
+package dev.defer.agent;
+
+import org.objectweb.asm.ClassWriter;
+import org.objectweb.asm.Label;
+import org.objectweb.asm.MethodVisitor;
+import org.objectweb.asm.Opcodes;
+
+/** Class files made with ASM for the agent's tests (this module does not depend on the runtime). */
+final class TestClasses {
+    private TestClasses() {
+    }
+
+    /**
+     * {@code test/Good} from {@code Good.java}: {@code @Defers static int work() { return 1; }} and, when
+     * {@code misuseLine > 0}, {@code static void misuse() { Defer.defer(null); }} with the call on that line.
+     */
+    static byte[] sample(String internalName, int misuseLine) {
+        ClassWriter writer = new ClassWriter(ClassWriter.COMPUTE_MAXS);
+        writer.visit(Opcodes.V17, Opcodes.ACC_PUBLIC, internalName, null, "java/lang/Object", null);
+        writer.visitSource(internalName.substring(internalName.lastIndexOf('/') + 1) + ".java", null);
+        MethodVisitor work = writer.visitMethod(Opcodes.ACC_STATIC, "work", "()I", null, null);
+        work.visitAnnotation("Ldev/defer/Defers;", true).visitEnd();
+        work.visitCode();
+        work.visitInsn(Opcodes.ICONST_1);
+        work.visitInsn(Opcodes.IRETURN);
+        work.visitMaxs(0, 0);
+        work.visitEnd();
+        if (misuseLine > 0) {
+            MethodVisitor misuse = writer.visitMethod(Opcodes.ACC_STATIC, "misuse", "()V", null, null);
+            misuse.visitCode();
+            Label line = new Label();
+            misuse.visitLabel(line);
+            misuse.visitLineNumber(misuseLine, line);
+            misuse.visitInsn(Opcodes.ACONST_NULL);
+            misuse.visitMethodInsn(Opcodes.INVOKESTATIC, "dev/defer/Defer", "defer", "(Ldev/defer/Deferred;)V", false);
+            misuse.visitInsn(Opcodes.RETURN);
+            misuse.visitMaxs(0, 0);
+            misuse.visitEnd();
+        }
+        writer.visitEnd();
+        return writer.toByteArray();
+    }
+
+    /** A class with only a misplaced call and no {@code @Defers} anywhere. */
+    static byte[] misuseOnly(String internalName, int line) {
+        ClassWriter writer = new ClassWriter(ClassWriter.COMPUTE_MAXS);
+        writer.visit(Opcodes.V17, Opcodes.ACC_PUBLIC, internalName, null, "java/lang/Object", null);
+        writer.visitSource(internalName.substring(internalName.lastIndexOf('/') + 1) + ".java", null);
+        MethodVisitor misuse = writer.visitMethod(Opcodes.ACC_STATIC, "run", "()V", null, null);
+        misuse.visitCode();
+        Label label = new Label();
+        misuse.visitLabel(label);
+        misuse.visitLineNumber(line, label);
+        misuse.visitInsn(Opcodes.ACONST_NULL);
+        misuse.visitMethodInsn(Opcodes.INVOKESTATIC, "dev/defer/Defer", "defer", "(Ldev/defer/Deferred;)V", false);
+        misuse.visitInsn(Opcodes.RETURN);
+        misuse.visitMaxs(0, 0);
+        misuse.visitEnd();
+        writer.visitEnd();
+        return writer.toByteArray();
+    }
+}

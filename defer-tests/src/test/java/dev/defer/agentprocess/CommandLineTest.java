@@ -1,0 +1,70 @@
+package dev.defer.agentprocess;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The agent jar as a command line tool, run as a user runs it ({@code java -jar defer-agent.jar}, shaded ASM
+ * and all): the classes it rewrites then run without the agent.
+ */
+class CommandLineTest {
+    @TempDir
+    Path temp;
+
+    /** AgentFixture's class files, copied out of this module's test classes into a folder of their own. */
+    private Path fixtureClasses() throws IOException {
+        Path source = Paths.get(AgentFixture.class.getProtectionDomain().getCodeSource().getLocation().getPath())
+                .resolve("dev/defer/agentprocess");
+        Path target = Files.createDirectories(temp.resolve("in/dev/defer/agentprocess"));
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(source, "AgentFixture*.class")) {
+            for (Path file : files) {
+                Files.copy(file, target.resolve(file.getFileName()));
+            }
+        }
+        return temp.resolve("in");
+    }
+
+    @Test
+    void instrumentedClassesRunWithoutTheAgent() throws Exception {
+        Path in = fixtureClasses();
+        Path out = temp.resolve("out");
+        String jar = ChildJvm.agentJar().toString();
+
+        ChildJvm check = ChildJvm.java("-jar", jar, "check", in.toString());
+        assertEquals(1, check.exitCode, check.err);
+        assertTrue(check.err.contains("defer-agent: error: Defer.defer can never succeed in"
+                + " dev.defer.agentprocess.AgentFixture.misuse (AgentFixture.java:20)"), check.err);
+
+        ChildJvm strict = ChildJvm.java("-jar", jar, "instrument", in.toString(), out.toString());
+        assertEquals(1, strict.exitCode, "AgentFixture.misuse is misuse: " + strict.err);
+        ChildJvm instrument = ChildJvm.java("-jar", jar, "instrument", "--verbose", "--allow-misuse", in.toString(),
+                out.toString());
+        assertEquals(0, instrument.exitCode, instrument.err);
+        assertTrue(instrument.out.contains("defer-agent: rewrote dev.defer.agentprocess.AgentFixture.work()"),
+                instrument.out);
+
+        // No -javaagent: the rewritten classes first on the class path, the runtime after them.
+        ChildJvm child = ChildJvm.java("-cp", out + File.pathSeparator + System.getProperty("java.class.path"),
+                AgentFixture.class.getName());
+        assertEquals(0, child.exitCode, child.err);
+        String[] lines = child.out.split("\\R");
+        assertEquals("body ran", lines[0]);
+        assertEquals("deferred ran", lines[1]);
+        assertEquals("result", lines[2]);
+        assertTrue(lines[3].startsWith("misuse: Defer.defer called in dev.defer.agentprocess.AgentFixture.misuse"),
+                lines[3]);
+
+        ChildJvm usage = ChildJvm.java("-jar", jar, "check");
+        assertEquals(2, usage.exitCode);
+        assertTrue(usage.err.contains("usage: java -jar defer-agent.jar instrument"), usage.err);
+    }
+}
