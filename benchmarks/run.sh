@@ -6,15 +6,19 @@
 #   4. docs/performance.md and docs/performance.png from those results (benchmarks-report).
 #
 # Usage: benchmarks/run.sh [--quick] [--no-go] [--no-report] [JMH ARGUMENTS...]
-#   --quick (or QUICK=1)  a smoke run of about 3 minutes: 1 fork, 1 warm-up and 2 measured iterations,
-#                         Go -count 1; the report goes to benchmarks/target/quick/, not docs/
+#   --quick (or QUICK=1)  a smoke run of about 2.5 minutes: 1 fork, 1 warm-up and 2 measured iterations,
+#                         Go -count 1; its results and report go to benchmarks/target/quick/, not docs/
 #   --no-go               skips Go's benchmarks
 #   --no-report           skips the report
 #   JMH ARGUMENTS         passed on to JMH, after the script's own: a benchmark regexp ('LoopDefer'),
-#                         or settings (-f 1 -i 3); a partial run's report says "not measured" where it must
+#                         or settings (-f 1 -i 3); such a partial run (or one with --no-go) writes its results
+#                         and report to benchmarks/target/partial/, and says "not measured" where it must.
+# Only benchmarks/run.sh with no argument rewrites docs/performance.md, docs/performance.png and
+# docs/performance-data/.
 # Environment: GO_ANCHORS (Go's benchmark folder, default ../shared/anchors/go beside the repository),
 #              JAVA (the java command, default java).
-# The full run takes about 12 minutes on 2 cores.
+# The full run takes about 10 minutes on 2 cores. Its raw results are kept beside the report, in
+# docs/performance-data/, so that the report can be redrawn without running again.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -59,17 +63,26 @@ if [ "$QUICK" = 1 ]; then
   GO_COUNT=1
   GO_BENCHTIME=(-benchtime 300ms)
   DOCS=$OUT/quick
+  RESULTS=$OUT/quick
 else
   MODE=full
   JMH_SETTINGS=()   # the annotations' settings (MicroBenchmark, ClassLoadBenchmark)
   GO_COUNT=3
   GO_BENCHTIME=()
   DOCS=$ROOT/docs
+  RESULTS=$OUT
+  if [ ${#JMH_EXTRA[@]} -gt 0 ] || [ $RUN_GO = 0 ]; then
+    # Only the whole suite rewrites docs/: a partial run reports to benchmarks/target/partial/.
+    MODE=partial
+    DOCS=$OUT/partial
+    RESULTS=$OUT/partial
+  fi
 fi
 
-INFO=$OUT/run-info.properties
-JSON=$OUT/jmh-result.json
-GO_TXT=$OUT/go-bench.txt
+mkdir -p "$RESULTS"
+INFO=$RESULTS/run-info.properties
+JSON=$RESULTS/jmh-result.json
+GO_TXT=$RESULTS/go-bench.txt
 rm -f "$JSON" "$GO_TXT"
 
 COMMAND="benchmarks/run.sh${*:+ $*}"
@@ -114,7 +127,7 @@ fi
 
 # 3. JMH under the agent; every fork inherits -javaagent (AgentCheck proves it in each fork).
 echo "== JMH: $(relative "${JMH_CMD[@]}")"
-"${JMH_CMD[@]}" 2>&1 | tee "$OUT/jmh-output.txt"
+"${JMH_CMD[@]}" 2>&1 | tee "$RESULTS/jmh-output.txt"
 
 END_EPOCH=$(date +%s)
 {
@@ -124,7 +137,16 @@ END_EPOCH=$(date +%s)
 } >> "$INFO"
 echo "== run took $(( (END_EPOCH - START_EPOCH) / 60 )) min $(( (END_EPOCH - START_EPOCH) % 60 )) s"
 
-# 4. The report.
+# 4. The report, and the full run's raw results beside it.
+if [ "$MODE" = full ]; then
+  DATA=$DOCS/performance-data
+  mkdir -p "$DATA"
+  rm -f "$DATA"/*
+  cp "$JSON" "$INFO" "$DATA"/
+  [ -f "$GO_TXT" ] && cp "$GO_TXT" "$DATA"/
+  echo "data_dir=$DATA" >> "$INFO"
+  cp "$INFO" "$DATA"/
+fi
 if [ $REPORT = 1 ]; then
   mkdir -p "$DOCS"
   "$JAVA" -jar "$REPORT_JAR" --jmh "$JSON" --go "$GO_TXT" --info "$INFO" \

@@ -24,10 +24,16 @@ import java.util.Map;
  * @param jvmArgs     the forks' JVM arguments
  * @param jdkVersion  the forks' JDK
  * @param vm          the forks' VM name and version
+ * @param raw         every measured iteration's score, all forks together
  */
 public record JmhResult(String benchmark, String mode, double score, double error, String unit, double bytesPerOp,
         double bytesError, int forks, int iterations, String iterationTime, List<String> jvmArgs, String jdkVersion,
-        String vm) {
+        String vm, double[] raw) {
+
+    /** The median of the measured iterations: less moved than the mean by a few iterations another process slowed. */
+    public double median() {
+        return raw.length == 0 ? score : GoResult.median(raw);
+    }
 
     /** The name without the package: {@code OneDeferBenchmark.tryFinally}. */
     public String shortName() {
@@ -70,7 +76,8 @@ public record JmhResult(String benchmark, String mode, double score, double erro
                     node.path("measurementTime").asText(),
                     List.copyOf(args),
                     node.path("jdkVersion").asText(),
-                    (node.path("vmName").asText() + " " + node.path("vmVersion").asText()).trim()));
+                    (node.path("vmName").asText() + " " + node.path("vmVersion").asText()).trim(),
+                    raw(primary.path("rawData"))));
         }
         return results;
     }
@@ -84,6 +91,13 @@ public record JmhResult(String benchmark, String mode, double score, double erro
             }
         }
         return null;
+    }
+
+    /** {@code rawData}: one array of iteration scores per fork, flattened. */
+    private static double[] raw(JsonNode rawData) {
+        List<Double> values = new ArrayList<>();
+        rawData.forEach(fork -> fork.forEach(v -> values.add(number(v))));
+        return values.stream().mapToDouble(Double::doubleValue).toArray();
     }
 
     /** A number, or NaN for JMH's {@code "NaN"} string and for anything missing. */

@@ -16,13 +16,16 @@ final class MarkdownReport {
     private final RunInfo info;
     private final GoResult.Header goHeader;
     private final String chartFile;
+    private final java.nio.file.Path markdownDir;
     private final StringBuilder out = new StringBuilder();
 
-    MarkdownReport(Measurements measurements, RunInfo info, GoResult.Header goHeader, String chartFile) {
+    MarkdownReport(Measurements measurements, RunInfo info, GoResult.Header goHeader, String chartFile,
+            java.nio.file.Path markdownDir) {
         this.m = measurements;
         this.info = info;
         this.goHeader = goHeader;
         this.chartFile = chartFile;
+        this.markdownDir = markdownDir;
     }
 
     String write() {
@@ -53,6 +56,11 @@ final class MarkdownReport {
         row("JMH", code(info.get("jmh_command", "?")));
         row("Go", code(info.get("go_command", "not run")));
         row("date", info.get("start", "?") + durationNote());
+        String data = info.get("data_dir");
+        if (data != null && markdownDir != null) {
+            String link = markdownDir.relativize(java.nio.file.Path.of(data).toAbsolutePath()).toString();
+            row("raw results", "[" + link + "/](" + link + "/): JMH's JSON, Go's output, the run's record");
+        }
         String commit = info.get("commit");
         if (commit != null) {
             row("commit", code(commit) + (info.get("branch") != null ? " (" + info.get("branch") + ")" : "")
@@ -77,7 +85,11 @@ final class MarkdownReport {
 
     private String modeNote() {
         String mode = info.get("mode");
-        return "quick".equals(mode) ? " (quick mode: a smoke run, not for conclusions)" : "";
+        return switch (mode == null ? "" : mode) {
+            case "quick" -> " (quick mode: a smoke run, not for conclusions)";
+            case "partial" -> " (a partial run)";
+            default -> "";
+        };
     }
 
     private String durationNote() {
@@ -107,20 +119,22 @@ final class MarkdownReport {
         line();
         line("Each ratio divides the scores of two benchmarks of this run. *Range* is the ratio taken from the ends of");
         line("both scores' intervals (JMH's 99.9% confidence interval; for Go the smallest and largest of its samples);");
-        line("the verdict uses the point value. Bytes per operation are rounded to whole bytes.");
+        line("the verdict uses the point value, the ratio of JMH's scores (means). *Medians* is the ratio of the medians");
+        line("of the measured iterations of all forks (Go: of its samples), which a few iterations slowed by other");
+        line("processes move less than the means. Bytes per operation are rounded to whole bytes.");
         line();
-        line("| ratio | Java case | reference | measured | range | bytes/op (Java, reference) | target | verdict |");
-        line("|---|---|---|---:|---|---|---|---|");
+        line("| ratio | Java case | reference | measured | range | medians | bytes/op (Java, reference) | target | verdict |");
+        line("|---|---|---|---:|---|---:|---|---|---|");
         for (Suite.Ratio ratio : Suite.TARGETS) {
             Optional<Measurements.Measured> measured = m.measure(ratio);
             if (measured.isEmpty()) {
                 line("| " + ratio.label() + " | " + code(ratio.numerator()) + " | " + code(ratio.denominator())
-                        + " | – | – | – | " + ratio.targetText() + " | not measured |");
+                        + " | – | – | – | – | " + ratio.targetText() + " | not measured |");
                 continue;
             }
             Measurements.Measured r = measured.get();
             line("| " + ratio.label() + " | " + code(ratio.numerator()) + " | " + code(ratio.denominator()) + " | "
-                    + ratio(r.value()) + " | " + range(r) + " | "
+                    + ratio(r.value()) + " | " + range(r) + " | " + ratio(r.medianValue()) + " | "
                     + bytes(r.numerator().bytes()) + ", " + bytes(r.denominator().bytes())
                     + " | " + ratio.targetText() + " | " + verdict(r) + " |");
         }
@@ -171,12 +185,12 @@ final class MarkdownReport {
     private void others() {
         line("## Other ratios (no target)");
         line();
-        line("| ratio | Java case | reference | measured | range | bytes/op (Java, reference) |");
-        line("|---|---|---|---:|---|---|");
+        line("| ratio | Java case | reference | measured | range | medians | bytes/op (Java, reference) |");
+        line("|---|---|---|---:|---|---:|---|");
         for (Suite.Ratio ratio : Suite.OTHERS) {
             m.measure(ratio).ifPresent(r -> line("| " + ratio.label() + " | " + code(ratio.numerator()) + " | "
-                    + code(ratio.denominator()) + " | " + ratio(r.value()) + " | " + range(r)
-                    + " | " + bytes(r.numerator().bytes()) + ", "
+                    + code(ratio.denominator()) + " | " + ratio(r.value()) + " | " + range(r) + " | "
+                    + ratio(r.medianValue()) + " | " + bytes(r.numerator().bytes()) + ", "
                     + bytes(r.denominator().bytes()) + " |"));
         }
         line();
@@ -197,10 +211,10 @@ final class MarkdownReport {
         line("## Every benchmark");
         line();
         line("Scores are JMH's means over all measured iterations of all forks, ± the half-width of the 99.9%");
-        line("confidence interval.");
+        line("confidence interval; the median is that of the same iterations.");
         line();
-        line("| benchmark | what it runs | mode | score | ± error | unit | bytes/op |");
-        line("|---|---|---|---:|---:|---|---:|");
+        line("| benchmark | what it runs | mode | score | ± error | median | unit | bytes/op |");
+        line("|---|---|---|---:|---:|---:|---|---:|");
         List<String> order = new ArrayList<>(Suite.DESCRIPTIONS.keySet());
         m.jmh().keySet().stream().filter(n -> !order.contains(n)).forEach(order::add);
         for (String name : order) {
@@ -209,7 +223,8 @@ final class MarkdownReport {
                 continue;
             }
             line("| " + code(name) + " | " + Suite.DESCRIPTIONS.getOrDefault(name, "") + " | " + r.mode() + " | "
-                    + score(r.score()) + " | " + score(r.error()) + " | " + r.unit() + " | " + bytes(r.bytesPerOp())
+                    + score(r.score()) + " | " + score(r.error()) + " | " + score(r.median()) + " | " + r.unit() + " | "
+                    + bytes(r.bytesPerOp())
                     + " |");
         }
         line();
@@ -238,7 +253,8 @@ final class MarkdownReport {
         line("JMH starts each fork with the host JVM's arguments unless `@Fork(jvmArgs = ...)` replaces them, so");
         line("the `-javaagent` given to `java -jar benchmarks.jar` reaches every fork. Each benchmark's trial setup");
         line("checks it by running a `@Defers` method (`AgentCheck`), and fails the benchmark if the agent is missing;");
-        line("`ClassLoadBenchmark.withoutAgent` alone replaces the arguments and checks that the agent is absent.");
+        line("the `...WithoutAgent` cases of `ClassLoadBenchmark` alone replace the arguments and check that the agent");
+        line("is absent.");
         line("The forks' JVM arguments, as JMH recorded them:");
         line();
         Map<List<String>, List<String>> byArgs = new LinkedHashMap<>();

@@ -8,13 +8,18 @@ import java.util.Optional;
 /** The run's results, JMH's and Go's, looked up by the names {@link Suite} uses. */
 final class Measurements {
     /** One score with its interval, whichever tool measured it. */
-    record Value(String name, double score, double low, double high, String unit, double bytes) {
+    record Value(String name, double score, double low, double high, String unit, double bytes, double median) {
     }
 
     /** A ratio measured: the point estimate, its range from the ends of both intervals, and the verdict. */
     record Measured(Suite.Ratio ratio, Value numerator, Value denominator) {
         double value() {
             return numerator.score() / denominator.score();
+        }
+
+        /** The ratio of the medians of the iterations (Go: of its samples). */
+        double medianValue() {
+            return numerator.median() / denominator.median();
         }
 
         double low() {
@@ -67,11 +72,11 @@ final class Measurements {
         if (name.startsWith(Suite.GO)) {
             GoResult r = go.get(name.substring(Suite.GO.length()));
             return r == null ? Optional.empty()
-                    : Optional.of(new Value(name, r.median(), r.min(), r.max(), "ns/op", r.bytes()));
+                    : Optional.of(new Value(name, r.median(), r.min(), r.max(), "ns/op", r.bytes(), r.median()));
         }
         JmhResult r = jmh.get(name);
         return r == null ? Optional.empty()
-                : Optional.of(new Value(name, r.score(), r.low(), r.high(), r.unit(), r.bytesPerOp()));
+                : Optional.of(new Value(name, r.score(), r.low(), r.high(), r.unit(), r.bytesPerOp(), r.median()));
     }
 
     /** The ratio measured, or empty when either side was not run (or their units differ). */

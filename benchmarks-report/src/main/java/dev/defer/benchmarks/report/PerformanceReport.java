@@ -60,7 +60,8 @@ public final class PerformanceReport {
                 + measurements.jmh().values().stream().findFirst().map(JmhResult::jdkVersion).orElse("?")
                 + (goLines.isEmpty() ? "" : ", " + GoResult.header(goLines).fields().getOrDefault("go", "Go"))
                 + ("quick".equals(runInfo.get("mode")) ? " (quick mode)" : "")).write(chart);
-        String text = new MarkdownReport(measurements, runInfo, GoResult.header(goLines), chartLink).write();
+        String text = new MarkdownReport(measurements, runInfo, GoResult.header(goLines), chartLink, markdownDir)
+                .write();
         Files.createDirectories(markdownDir);
         Files.writeString(markdown, text, StandardCharsets.UTF_8);
         System.out.println("wrote " + markdown + " and " + chart);

@@ -28,9 +28,9 @@ class PerformanceReportTest {
                  "jvm":"/usr/bin/java","jvmArgs":[%s],"jdkVersion":"17.0.15","vmName":"OpenJDK 64-Bit Server VM",
                  "vmVersion":"17.0.15+6","warmupIterations":3,"warmupTime":"1 s","measurementIterations":5,
                  "measurementTime":"1 s",
-                 "primaryMetric":{"score":%s,"scoreError":%s,"scoreUnit":"%s","rawData":[[1.0]]},
+                 "primaryMetric":{"score":%s,"scoreError":%s,"scoreUnit":"%s","rawData":[[%s,%s]]},
                  "secondaryMetrics":{"%s":{"score":%s,"scoreError":"NaN","scoreUnit":"B/op","rawData":[[0.0]]}}}
-                """.formatted(name, mode, args, score, error, unit, normKey, bytes);
+                """.formatted(name, mode, args, score, error, unit, score, score, normKey, bytes);
     }
 
     private Path jmhJson() throws IOException {
@@ -87,6 +87,16 @@ class PerformanceReportTest {
         JmhResult loop = results.get(2);
         assertTrue(Double.isNaN(loop.error()), "JMH writes a missing error as the string NaN");
         assertEquals(24.0, loop.bytesPerOp(), "the allocation metric is found under its pre-1.36 name too");
+        assertEquals(50.0, loop.median());
+    }
+
+    @Test
+    void medianOfAllForksIterations() throws IOException {
+        Path file = dir.resolve("raw.json");
+        Files.writeString(file, benchmark("OneDeferBenchmark.tryFinally", "avgt", 20.0, "1.0", "ns/op",
+                "gc.alloc.rate.norm", 0.0).replace("\"rawData\":[[20.0,20.0]]", "\"rawData\":[[1.0,2.0],[100.0]]")
+                .transform(b -> "[" + b + "]"));
+        assertEquals(2.0, JmhResult.read(file).get(0).median());
     }
 
     @Test
