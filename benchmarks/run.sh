@@ -144,7 +144,7 @@ if [ "$MODE" = full ]; then
   rm -f "$DATA"/*
   cp "$JSON" "$INFO" "$DATA"/
   [ -f "$GO_TXT" ] && cp "$GO_TXT" "$DATA"/
-  echo "data_dir=$DATA" >> "$INFO"
+  echo "data_dir=${DATA#"$ROOT"/}" >> "$INFO"   # relative to the repository, where the report runs
   cp "$INFO" "$DATA"/
 fi
 if [ $REPORT = 1 ]; then

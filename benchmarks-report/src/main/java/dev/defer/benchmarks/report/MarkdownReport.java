@@ -56,7 +56,7 @@ final class MarkdownReport {
         row("JMH", code(info.get("jmh_command", "?")));
         row("Go", code(info.get("go_command", "not run")));
         row("date", info.get("start", "?") + durationNote());
-        String data = info.get("data_dir");
+        String data = info.get("data_dir");   // relative to the working directory, the repository's root
         if (data != null && markdownDir != null) {
             String link = markdownDir.relativize(java.nio.file.Path.of(data).toAbsolutePath()).toString();
             row("raw results", "[" + link + "/](" + link + "/): JMH's JSON, Go's output, the run's record");
