@@ -1,64 +1,87 @@
 package dev.defer.benchmarks;
 
+import static dev.defer.benchmarks.Work.work;
+
 import dev.defer.Defer;
 import dev.defer.Defers;
-import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
-import org.openjdk.jmh.annotations.Scope;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * One cleanup per call: {@code Defer.defer} beside the {@code try}/{@code finally} it replaces and a
- * call with no cleanup at all, measured in the same run. Run under the agent:
- * {@code java -javaagent:defer-agent/target/defer-agent.jar -jar benchmarks/target/benchmarks.jar}.
+ * One cleanup per call: the call with no cleanup, the {@code try}/{@code finally} and {@code try}-with-resources a
+ * defer replaces, and one {@code Defer.defer} with a non-capturing deferred call (a static method reference, and a
+ * lambda touching a static field) and with a capturing lambda. Every case returns {@code work(x)}, which JMH
+ * consumes; every cleanup adds to the static {@link #released}, so none can be removed.
  */
-@State(Scope.Thread)
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Warmup(iterations = 3, time = 1)
-@Measurement(iterations = 5, time = 1)
-@Fork(1)
-public class OneDeferBenchmark {
-    private int counter;
-    private int input = 17;
+public class OneDeferBenchmark extends MicroBenchmark {
+    /** What the cleanups do: a static field, so that a deferred call can touch it without capturing anything. */
+    static int released;
 
-    private static int work(int x) {
-        return x * 31 + 7;
+    private final Releaser releaser = new Releaser();
+
+    static void release() {
+        released++;
     }
 
-    private void cleanup() {
-        counter++;
-    }
-
-    /** The floor: the work with no cleanup. */
-    @Benchmark
-    public int noCleanup() {
-        int r = work(input);
-        counter++;
-        return r;
-    }
-
-    /** The hand-written Java that a defer replaces. */
-    @Benchmark
-    public int tryFinally() {
-        try {
-            return work(input);
-        } finally {
-            cleanup();
+    /** A resource whose {@code close()} is the same cleanup; one instance, so no case allocates. */
+    static final class Releaser implements AutoCloseable {
+        @Override
+        public void close() {
+            release();
         }
     }
 
-    /** One deferred call of a method reference that captures {@code this}. */
+    /** The floor: the work alone. */
+    @Benchmark
+    public int noCleanup() {
+        return work(x);
+    }
+
+    /** The hand-written Java a defer replaces. */
+    @Benchmark
+    public int tryFinally() {
+        try {
+            return work(x);
+        } finally {
+            release();
+        }
+    }
+
+    @Benchmark
+    public int tryWithResources() {
+        try (Releaser r = releaser) {
+            return work(x);
+        }
+    }
+
+    /** One defer of a static method reference: non-capturing, so the deferred call is a constant. */
     @Benchmark
     @Defers
-    public int oneDefer() {
-        Defer.defer(this::cleanup);
-        return work(input);
+    public int oneDeferStatic() {
+        Defer.defer(OneDeferBenchmark::release);
+        return work(x);
+    }
+
+    /** One defer of a lambda touching a static field: non-capturing too. */
+    @Benchmark
+    @Defers
+    public int oneDeferLambda() {
+        Defer.defer(() -> released++);
+        return work(x);
+    }
+
+    /** One defer of a lambda capturing a local: a new lambda object per call. */
+    @Benchmark
+    @Defers
+    public int oneDeferCapturing() {
+        int amount = x;
+        Defer.defer(() -> released += amount);
+        return work(amount);
+    }
+
+    @Override
+    protected void verify() {
+        int before = released;
+        int r = oneDeferStatic() + oneDeferLambda() + oneDeferCapturing();
+        check(r == 3 * work(x) && released == before + 2 + x, "one defer runs its cleanup once");
     }
 }

@@ -1,0 +1,166 @@
+package dev.defer.benchmarks.report;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What the report knows about the suite: what each benchmark measures, the ratios issue 3 sets targets for, the
+ * other ratios worth reading, the pairs of Java translation and Go benchmark, and the chart's groups. Benchmarks
+ * are named as {@code Class.method} (JMH) or {@code go:Name} (Go's anchors).
+ */
+final class Suite {
+    private Suite() {
+    }
+
+    /** The prefix of a Go benchmark's name in a {@link Ratio}. */
+    static final String GO = "go:";
+
+    /** What each benchmark measures, by short name, in the order the full table lists them. */
+    static final Map<String, String> DESCRIPTIONS = new LinkedHashMap<>();
+
+    static {
+        d("OneDeferBenchmark.noCleanup", "`return work(x)`: the floor");
+        d("OneDeferBenchmark.tryFinally", "`try { return work(x); } finally { release(); }`");
+        d("OneDeferBenchmark.tryWithResources", "`try (Releaser r = releaser) { return work(x); }`");
+        d("OneDeferBenchmark.oneDeferStatic", "`Defer.defer(OneDeferBenchmark::release); return work(x);`");
+        d("OneDeferBenchmark.oneDeferLambda", "`Defer.defer(() -> released++); return work(x);` (non-capturing)");
+        d("OneDeferBenchmark.oneDeferCapturing", "`Defer.defer(() -> released += amount)`: a capturing lambda");
+        d("ThreeDefersBenchmark.threeTryFinally", "three nested `try`/`finally`");
+        d("ThreeDefersBenchmark.threeDefers", "three `Defer.defer` of static method references");
+        d("DeferModifiesResultBenchmark.modifyResultByHand", "`r = x; finally { r *= 7; } return r;`, x = 6");
+        d("DeferModifiesResultBenchmark.deferModifiesResult",
+                "`Defer.defer(() -> Defer.setResult(Defer.<Integer>result() * 7)); return x;`, x = 6");
+        d("DeferModifiesResultBenchmark.deferModifiesResultBoxed", "the same with x = 1000 (boxes outside Integer's cache)");
+        d("LoopDeferBenchmark.loopDefer1", "1 `Defer.defer` in a loop (static method reference)");
+        d("LoopDeferBenchmark.arrayDeque1", "1 `Runnable` in a new `ArrayDeque`, drained in `finally`");
+        d("LoopDeferBenchmark.loopDefer16", "16 `Defer.defer` in a loop (static method reference)");
+        d("LoopDeferBenchmark.loopDefer16Capturing", "16 `Defer.defer` of lambdas capturing the index");
+        d("LoopDeferBenchmark.arrayDeque16", "16 `Runnable`s in a new `ArrayDeque`, drained in `finally`");
+        d("LoopDeferBenchmark.guavaCloser16", "Guava's `Closer` with 16 registered `Closeable`s");
+        d("PanicRecoverBenchmark.panicRecover", "`throw Defer.panic(\"boom\")` recovered by a deferred lambda");
+        d("PanicRecoverBenchmark.throwCatchPanic", "`try { throw Defer.panic(\"boom\"); } catch (Panic p)`");
+        d("PanicRecoverBenchmark.exceptionRecover",
+                "`throw new IllegalStateException(\"boom\")` recovered by a deferred lambda");
+        d("PanicRecoverBenchmark.throwCatchException", "`try { throw new IllegalStateException(\"boom\"); } catch`");
+        d("GoAnchorBenchmark.NoDefer", "Go's NoDefer, translated");
+        d("GoAnchorBenchmark.OneDeferOpenCoded", "Go's OneDeferOpenCoded: `defer func() { sink += r }()`");
+        d("GoAnchorBenchmark.ThreeDefersOpenCoded", "Go's ThreeDefersOpenCoded");
+        d("GoAnchorBenchmark.DeferModifiesResult", "Go's DeferModifiesResult: `defer func() { r *= 7 }()`");
+        d("GoAnchorBenchmark.LoopDefer1", "Go's LoopDefer1: `defer func(i int) { sink += i }(i)`, once");
+        d("GoAnchorBenchmark.LoopDefer16", "Go's LoopDefer16: the same, 16 times");
+        d("GoAnchorBenchmark.PanicRecover", "Go's PanicRecover: `panic(\"boom\")`, recovered");
+        d("ClassLoadBenchmark.defineWithAgent",
+                "define 5,000 generated classes (no `@Defers`) in a new loader, with the agent");
+        d("ClassLoadBenchmark.defineWithoutAgent", "the same without the agent");
+        d("ClassLoadBenchmark.loadFromJarWithAgent",
+                "load, verify and initialise the same 5,000 classes from a jar (new `URLClassLoader`), with the agent");
+        d("ClassLoadBenchmark.loadFromJarWithoutAgent", "the same without the agent");
+    }
+
+    private static void d(String name, String description) {
+        DESCRIPTIONS.put(name, description);
+    }
+
+    /** What a ratio demands of the bytes allocated per operation. */
+    enum Bytes {
+        /** Nothing. */
+        ANY,
+        /** The Java case allocates no more than its reference. */
+        NO_EXTRA,
+        /** The Java case allocates nothing. */
+        ZERO
+    }
+
+    /** A ratio of two benchmarks' scores, with its target when issue 3 sets one (NaN otherwise). */
+    record Ratio(String label, String numerator, String denominator, double target, Bytes bytes, String targetText) {
+    }
+
+    /** Issue 3's ratios, with their targets. */
+    static final List<Ratio> TARGETS = List.of(
+            new Ratio("one defer / try/finally",
+                    "OneDeferBenchmark.oneDeferStatic", "OneDeferBenchmark.tryFinally",
+                    3.0, Bytes.NO_EXTRA, "≤ 3.0, and 0 extra bytes per operation"),
+            new Ratio("three defers / three nested try/finally",
+                    "ThreeDefersBenchmark.threeDefers", "ThreeDefersBenchmark.threeTryFinally",
+                    4.0, Bytes.NO_EXTRA, "≤ 4.0, 0 extra bytes"),
+            new Ratio("16 loop defers / ArrayDeque by hand",
+                    "LoopDeferBenchmark.loopDefer16", "LoopDeferBenchmark.arrayDeque16",
+                    1.0, Bytes.ZERO, "≤ 1.0, and 0 bytes per operation with a non-capturing deferred call"),
+            new Ratio("panic + recover / throw + catch of the same exception (a `Defer.panic` value)",
+                    "PanicRecoverBenchmark.panicRecover", "PanicRecoverBenchmark.throwCatchPanic",
+                    1.2, Bytes.ANY, "≤ 1.2"),
+            new Ratio("panic + recover / throw + catch of the same exception (a thrown exception)",
+                    "PanicRecoverBenchmark.exceptionRecover", "PanicRecoverBenchmark.throwCatchException",
+                    1.2, Bytes.ANY, "≤ 1.2"),
+            new Ratio("class loading with the agent / without, no @Defers classes",
+                    "ClassLoadBenchmark.defineWithAgent", "ClassLoadBenchmark.defineWithoutAgent",
+                    1.05, Bytes.ANY, "≤ 1.05"),
+            new Ratio("one defer, Java / Go's open-coded defer",
+                    "GoAnchorBenchmark.OneDeferOpenCoded", GO + "OneDeferOpenCoded",
+                    1.0, Bytes.ANY, "≤ 1.0"),
+            new Ratio("16 loop defers, Java / Go's LoopDefer16",
+                    "GoAnchorBenchmark.LoopDefer16", GO + "LoopDefer16",
+                    0.25, Bytes.ANY, "≤ 0.25"));
+
+    /** Other ratios worth reading, with no target. */
+    static final List<Ratio> OTHERS = List.of(
+            other("try-with-resources / try/finally",
+                    "OneDeferBenchmark.tryWithResources", "OneDeferBenchmark.tryFinally"),
+            other("try/finally / no cleanup", "OneDeferBenchmark.tryFinally", "OneDeferBenchmark.noCleanup"),
+            other("one defer, non-capturing lambda / try/finally",
+                    "OneDeferBenchmark.oneDeferLambda", "OneDeferBenchmark.tryFinally"),
+            other("one defer, capturing lambda / try/finally",
+                    "OneDeferBenchmark.oneDeferCapturing", "OneDeferBenchmark.tryFinally"),
+            other("one defer (static method reference, no result read), Java / Go's open-coded defer",
+                    "OneDeferBenchmark.oneDeferStatic", GO + "OneDeferOpenCoded"),
+            other("defer changing the result / by hand",
+                    "DeferModifiesResultBenchmark.deferModifiesResult",
+                    "DeferModifiesResultBenchmark.modifyResultByHand"),
+            other("defer changing a boxed result / by hand",
+                    "DeferModifiesResultBenchmark.deferModifiesResultBoxed",
+                    "DeferModifiesResultBenchmark.modifyResultByHand"),
+            other("1 loop defer / ArrayDeque by hand", "LoopDeferBenchmark.loopDefer1", "LoopDeferBenchmark.arrayDeque1"),
+            other("16 loop defers / Guava Closer", "LoopDeferBenchmark.loopDefer16", "LoopDeferBenchmark.guavaCloser16"),
+            other("16 capturing loop defers / ArrayDeque by hand",
+                    "LoopDeferBenchmark.loopDefer16Capturing", "LoopDeferBenchmark.arrayDeque16"),
+            other("16 loop defers (static method reference), Java / Go's LoopDefer16",
+                    "LoopDeferBenchmark.loopDefer16", GO + "LoopDefer16"),
+            other("class loading from a jar (load, verify, initialise) with the agent / without",
+                    "ClassLoadBenchmark.loadFromJarWithAgent", "ClassLoadBenchmark.loadFromJarWithoutAgent"));
+
+    private static Ratio other(String label, String numerator, String denominator) {
+        return new Ratio(label, numerator, denominator, Double.NaN, Bytes.ANY, "");
+    }
+
+    /** Go's anchor benchmarks in the order of their README, each beside its translation. */
+    static final List<String> GO_ANCHORS = List.of("NoDefer", "OneDeferOpenCoded", "ThreeDefersOpenCoded",
+            "DeferModifiesResult", "LoopDefer1", "LoopDefer16", "PanicRecover");
+
+    static String javaTranslation(String goName) {
+        return "GoAnchorBenchmark." + goName;
+    }
+
+    /** A group of bars in the chart: a case, its defer and the hand-written Java it replaces. */
+    record Pair(String label, String defer, String byHand) {
+    }
+
+    static final List<Pair> CHART_PAIRS = List.of(
+            new Pair("1 cleanup", "OneDeferBenchmark.oneDeferStatic", "OneDeferBenchmark.tryFinally"),
+            new Pair("3 cleanups", "ThreeDefersBenchmark.threeDefers", "ThreeDefersBenchmark.threeTryFinally"),
+            new Pair("result x 7", "DeferModifiesResultBenchmark.deferModifiesResult",
+                    "DeferModifiesResultBenchmark.modifyResultByHand"),
+            new Pair("1 in a loop", "LoopDeferBenchmark.loopDefer1", "LoopDeferBenchmark.arrayDeque1"),
+            new Pair("16 in a loop", "LoopDeferBenchmark.loopDefer16", "LoopDeferBenchmark.arrayDeque16"),
+            new Pair("16 (Closer)", "LoopDeferBenchmark.loopDefer16", "LoopDeferBenchmark.guavaCloser16"),
+            new Pair("panic", "PanicRecoverBenchmark.panicRecover", "PanicRecoverBenchmark.throwCatchPanic"),
+            new Pair("exception", "PanicRecoverBenchmark.exceptionRecover",
+                    "PanicRecoverBenchmark.throwCatchException"));
+
+    /** The chart's class-loading bars: label, with the agent, without. */
+    static final List<Pair> CLASS_LOADING = List.of(
+            new Pair("define 5,000 classes", "ClassLoadBenchmark.defineWithAgent",
+                    "ClassLoadBenchmark.defineWithoutAgent"),
+            new Pair("load, verify, initialise 5,000 classes from a jar", "ClassLoadBenchmark.loadFromJarWithAgent",
+                    "ClassLoadBenchmark.loadFromJarWithoutAgent"));
+}

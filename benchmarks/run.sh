@@ -1,0 +1,154 @@
+#!/usr/bin/env bash
+# Runs the whole benchmark suite once and writes the performance report from that run:
+#   1. builds the jars if a source is newer than them (mvn -B -q -DskipTests package, never install);
+#   2. Go's anchor benchmarks (shared/anchors/go: go test -bench . -benchmem -count 3), if go is installed;
+#   3. every JMH benchmark under the agent with -prof gc, JMH's JSON to benchmarks/target/jmh-result.json;
+#   4. docs/performance.md and docs/performance.png from those results (benchmarks-report).
+#
+# Usage: benchmarks/run.sh [--quick] [--no-go] [--no-report] [JMH ARGUMENTS...]
+#   --quick (or QUICK=1)  a smoke run of about 2.5 minutes: 1 fork, 1 warm-up and 2 measured iterations,
+#                         Go -count 1; its results and report go to benchmarks/target/quick/, not docs/
+#   --no-go               skips Go's benchmarks
+#   --no-report           skips the report
+#   JMH ARGUMENTS         passed on to JMH, after the script's own: a benchmark regexp ('LoopDefer'),
+#                         or settings (-f 1 -i 3); such a partial run (or one with --no-go) writes its results
+#                         and report to benchmarks/target/partial/, and says "not measured" where it must.
+# Only benchmarks/run.sh with no argument rewrites docs/performance.md, docs/performance.png and
+# docs/performance-data/.
+# Environment: GO_ANCHORS (Go's benchmark folder, default ../shared/anchors/go beside the repository),
+#              JAVA (the java command, default java).
+# The full run takes about 10 minutes on 2 cores. Its raw results are kept beside the report, in
+# docs/performance-data/, so that the report can be redrawn without running again.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+
+QUICK=${QUICK:-0}
+RUN_GO=1
+REPORT=1
+JMH_EXTRA=()
+for arg in "$@"; do
+  case "$arg" in
+    --quick) QUICK=1 ;;
+    --no-go) RUN_GO=0 ;;
+    --no-report) REPORT=0 ;;
+    *) JMH_EXTRA+=("$arg") ;;
+  esac
+done
+
+JAVA=${JAVA:-java}
+AGENT=$ROOT/defer-agent/target/defer-agent.jar
+BENCH_JAR=$ROOT/benchmarks/target/benchmarks.jar
+REPORT_JAR=$ROOT/benchmarks-report/target/benchmarks-report.jar
+OUT=$ROOT/benchmarks/target
+GO_ANCHORS=${GO_ANCHORS:-$ROOT/../shared/anchors/go}
+
+# 1. Build when a jar is missing or older than any source or pom.
+needs_build=0
+for jar in "$AGENT" "$BENCH_JAR" "$REPORT_JAR"; do
+  [ -f "$jar" ] || needs_build=1
+done
+if [ $needs_build = 0 ] && [ -n "$(find pom.xml ./*/pom.xml ./*/src -newer "$BENCH_JAR" -type f 2>/dev/null | head -n 1)" ]; then
+  needs_build=1
+fi
+if [ $needs_build = 1 ]; then
+  echo "== building: mvn -B -q -DskipTests package"
+  mvn -B -q -DskipTests package
+fi
+mkdir -p "$OUT"
+
+if [ "$QUICK" = 1 ]; then
+  MODE=quick
+  JMH_SETTINGS=(-f 1 -wi 1 -w 1s -i 2 -r 1s)
+  GO_COUNT=1
+  GO_BENCHTIME=(-benchtime 300ms)
+  DOCS=$OUT/quick
+  RESULTS=$OUT/quick
+else
+  MODE=full
+  JMH_SETTINGS=()   # the annotations' settings (MicroBenchmark, ClassLoadBenchmark)
+  GO_COUNT=3
+  GO_BENCHTIME=()
+  DOCS=$ROOT/docs
+  RESULTS=$OUT
+  if [ ${#JMH_EXTRA[@]} -gt 0 ] || [ $RUN_GO = 0 ]; then
+    # Only the whole suite rewrites docs/: a partial run reports to benchmarks/target/partial/.
+    MODE=partial
+    DOCS=$OUT/partial
+    RESULTS=$OUT/partial
+  fi
+fi
+
+mkdir -p "$RESULTS"
+INFO=$RESULTS/run-info.properties
+JSON=$RESULTS/jmh-result.json
+GO_TXT=$RESULTS/go-bench.txt
+rm -f "$JSON" "$GO_TXT"
+
+COMMAND="benchmarks/run.sh${*:+ $*}"
+[ "$QUICK" = 1 ] && [[ " $* " != *" --quick "* ]] && COMMAND="QUICK=1 $COMMAND"
+JMH_CMD=("$JAVA" "-javaagent:$AGENT" -jar "$BENCH_JAR" -prof gc -foe true -rf json -rff "$JSON"
+  ${JMH_SETTINGS[@]+"${JMH_SETTINGS[@]}"} ${JMH_EXTRA[@]+"${JMH_EXTRA[@]}"})
+GO_CMD=(go test -bench . -benchmem -count "$GO_COUNT" ${GO_BENCHTIME[@]+"${GO_BENCHTIME[@]}"})
+
+# Paths relative to the repository in the report, so that it reads the same on every machine.
+relative() { local s="$*"; s=${s//$ROOT\//}; echo "${s//$HOME/~}"; }
+
+# The share of the last 5 minutes some task waited for a CPU (Linux PSI), when the kernel tells it.
+cpu_pressure() { sed -n 's/^some .*avg300=\([0-9.]*\).*/\1%/p' /proc/pressure/cpu 2>/dev/null || true; }
+
+START_EPOCH=$(date +%s)
+{
+  echo "command=$COMMAND"
+  echo "root=$ROOT"
+  echo "mode=$MODE"
+  echo "jmh_command=$(relative "${JMH_CMD[@]}")"
+  echo "start=$(date -u '+%Y-%m-%d %H:%M UTC')"
+  echo "commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)"
+  echo "branch=$(git rev-parse --abbrev-ref HEAD 2>/dev/null || echo unknown)"
+  if [ -n "$(git status --porcelain --untracked-files=no 2>/dev/null)" ]; then echo "dirty=true"; else echo "dirty=false"; fi
+  echo "nproc=$(nproc)"
+  echo "cpu_model=$(grep -m1 '^model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')"
+  echo "memory=$(awk '/^MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo)"
+  echo "kernel=$(uname -r)"
+  echo "java_version=$("$JAVA" -version 2>&1 | head -n 1)"
+  echo "load_start=$(cut -d' ' -f1-3 /proc/loadavg)"
+  echo "cpu_pressure_start=$(cpu_pressure)"
+} > "$INFO"
+
+# 2. Go's anchors, right before the JMH run, on the same machine.
+if [ $RUN_GO = 1 ] && command -v go >/dev/null 2>&1 && [ -d "$GO_ANCHORS" ]; then
+  echo "== Go: (cd $GO_ANCHORS && ${GO_CMD[*]})"
+  echo "go_command=(cd shared/anchors/go && ${GO_CMD[*]})" >> "$INFO"
+  { go version; (cd "$GO_ANCHORS" && "${GO_CMD[@]}"); } 2>&1 | tee "$GO_TXT"
+else
+  echo "== Go: skipped ($( [ $RUN_GO = 0 ] && echo --no-go || echo "no go command or no $GO_ANCHORS"))"
+fi
+
+# 3. JMH under the agent; every fork inherits -javaagent (AgentCheck proves it in each fork).
+echo "== JMH: $(relative "${JMH_CMD[@]}")"
+"${JMH_CMD[@]}" 2>&1 | tee "$RESULTS/jmh-output.txt"
+
+END_EPOCH=$(date +%s)
+{
+  echo "load_end=$(cut -d' ' -f1-3 /proc/loadavg)"
+  echo "cpu_pressure_end=$(cpu_pressure)"
+  echo "duration_s=$((END_EPOCH - START_EPOCH))"
+} >> "$INFO"
+echo "== run took $(( (END_EPOCH - START_EPOCH) / 60 )) min $(( (END_EPOCH - START_EPOCH) % 60 )) s"
+
+# 4. The report, and the full run's raw results beside it.
+if [ "$MODE" = full ]; then
+  DATA=$DOCS/performance-data
+  mkdir -p "$DATA"
+  rm -f "$DATA"/*
+  cp "$JSON" "$INFO" "$DATA"/
+  [ -f "$GO_TXT" ] && cp "$GO_TXT" "$DATA"/
+  echo "data_dir=${DATA#"$ROOT"/}" >> "$INFO"   # relative to the repository, where the report runs
+  cp "$INFO" "$DATA"/
+fi
+if [ $REPORT = 1 ]; then
+  mkdir -p "$DOCS"
+  "$JAVA" -jar "$REPORT_JAR" --jmh "$JSON" --go "$GO_TXT" --info "$INFO" \
+    --markdown "$DOCS/performance.md" --chart "$DOCS/performance.png"
+fi
