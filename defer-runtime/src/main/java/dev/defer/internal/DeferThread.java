@@ -109,6 +109,24 @@ public final class DeferThread {
         }
     }
 
+    /** The result type last used on this thread, to spare the shared cache's lookup in a loop. */
+    private Class<?> lastOwner;
+    private String lastMethod;
+    private ResultType lastResultType;
+
+    /**
+     * The result type of a method, for {@code Defer.result()} and {@code Defer.setResult()}. The method
+     * string is a class-file constant, so the same method passes the same string object.
+     */
+    ResultType resultType(Class<?> owner, String method) {
+        if (method != lastMethod || owner != lastOwner) {
+            lastResultType = ResultType.of(owner, method);
+            lastOwner = owner;
+            lastMethod = method;
+        }
+        return lastResultType;
+    }
+
     /** The number of pooled records: for tests of the pool's bound. */
     int pooledRecordCount() {
         return freeRecordCount;

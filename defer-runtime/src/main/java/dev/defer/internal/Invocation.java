@@ -182,12 +182,12 @@ public final class Invocation {
     /** Reads the result slot, boxed: Defer.result(). */
     @SuppressWarnings("unchecked")
     public <T> T result() {
-        return (T) ResultType.of(owner, method).read(this);
+        return (T) thread.resultType(owner, method).read(this);
     }
 
     /** Writes the result slot, checked against the return type: Defer.setResult(v). */
     public void setResult(Object value) {
-        ResultType.of(owner, method).write(this, value);
+        thread.resultType(owner, method).write(this, value);
     }
 
     /** The method's name for messages: {@code com.example.Foo.bar(int)}. */
