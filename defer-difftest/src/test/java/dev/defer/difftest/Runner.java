@@ -101,12 +101,19 @@ final class Runner {
             // Go builds in its own process while javac runs here.
             Process build = new ProcessBuilder(go.toString(), "build", "-o", "prog", "main.go")
                     .directory(work.toFile()).redirectErrorStream(true).start();
+            long t0 = System.nanoTime();
             Map<String, List<String>> javaTraces = runJava(programs, work.resolve("classes"));
+            long t1 = System.nanoTime();
             String buildOut = new String(build.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             if (!build.waitFor(5, TimeUnit.MINUTES) || build.exitValue() != 0) {
                 throw new IllegalStateException("go build failed (generator bug), source kept in " + work + ":\n" + buildOut);
             }
+            long t2 = System.nanoTime();
             Map<String, List<String>> goTraces = runGo(work);
+            if (Boolean.getBoolean("difftest.verbose")) {
+                System.out.printf("difftest: batch of %d: java %.1f s, go build waited %.1f s, go run %.1f s%n",
+                        programs.size(), (t1 - t0) / 1e9, (t2 - t1) / 1e9, (System.nanoTime() - t2) / 1e9);
+            }
             List<Result> results = new ArrayList<>();
             for (Case p : programs) {
                 results.add(new Result(p, goTraces.getOrDefault(p.goId(), List.of()),
@@ -169,7 +176,11 @@ final class Runner {
         DiagnosticCollector<JavaFileObject> diagnostics = new DiagnosticCollector<>();
         List<String> options = List.of("-d", classes.toString(), "-classpath", System.getProperty("java.class.path"),
                 "-proc:none", "-g", "-nowarn", "-Xlint:none", "-implicit:none");
+        long c0 = System.nanoTime();
         boolean ok = javac.getTask(null, null, diagnostics, options, null, sources).call();
+        if (Boolean.getBoolean("difftest.verbose")) {
+            System.out.printf("difftest: javac %.1f s%n", (System.nanoTime() - c0) / 1e9);
+        }
         if (!ok) {
             StringBuilder b = new StringBuilder("javac failed (generator bug):\n");
             for (Diagnostic<? extends JavaFileObject> d : diagnostics.getDiagnostics()) {
