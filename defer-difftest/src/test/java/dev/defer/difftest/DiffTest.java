@@ -50,6 +50,10 @@ class DiffTest {
         List<String> reports = new ArrayList<>();
         int programs = 0;
         int statements = 0;
+        int escaped = 0;
+        int recovered = 0;
+        int repanicked = 0;
+        long lines = 0;
         long start = System.nanoTime();
         List<Program> batch = new ArrayList<>();
         for (long s = seed; s < seed + count; s++) {
@@ -62,6 +66,16 @@ class DiffTest {
                 for (Runner.Result r : runner.run(batch)) {
                     programs++;
                     statements += ((Program) r.program()).size();
+                    lines += r.go().size();
+                    if (!r.go().isEmpty() && r.go().get(r.go().size() - 1).startsWith("escaped:")) {
+                        escaped++;
+                    }
+                    if (r.go().stream().anyMatch(l -> l.matches("(s\\d+|h\\d+ rec) \\d+"))) {
+                        recovered++;
+                    }
+                    if (r.go().stream().anyMatch(l -> l.contains(" re "))) {
+                        repanicked++;
+                    }
                     if (!r.matches()) {
                         reports.add(report(runner, (Program) r.program(), r));
                     }
@@ -72,6 +86,8 @@ class DiffTest {
         double seconds = (System.nanoTime() - start) / 1e9;
         System.out.printf("difftest: %d programs (seeds %d..%d, %d statements), %d mismatches, %.1f s%n", programs, seed,
                 seed + count - 1, statements, reports.size(), seconds);
+        System.out.printf("difftest: %d trace lines; programs where a recover() returned a value: %d, re-panicked: %d,"
+                + " ended by a panic: %d%n", lines, recovered, repanicked, escaped);
         System.out.println("difftest: excluded as known mismatches (KNOWN-MISMATCHES.md): "
                 + (KNOWN.isEmpty() ? "none" : KNOWN.stream().sorted().map(String::valueOf).collect(Collectors.joining(", ")))
                 + (skipped.isEmpty() ? "" : " (skipped here: " + skipped + ")"));

@@ -129,17 +129,52 @@ final class Program implements Runner.Case {
         return "P" + name();
     }
 
-    /** Ids of the statements still present (not removed, nor inside a removed one), final returns excluded. */
+    /**
+     * Ids of the statements still present (not removed, nor inside a removed one, in a function reachable
+     * from f0), final returns excluded.
+     */
     List<Integer> presentStatements() {
         List<Integer> ids = new ArrayList<>();
+        Set<Integer> reach = reachable();
         for (Fn f : fns) {
-            collect(f.body, ids);
+            if (reach.contains(f.index)) {
+                collect(f.body, ids);
+            }
         }
         return ids;
     }
 
     int size() {
         return presentStatements().size();
+    }
+
+    /** Functions reachable from f0 through present statements ([0..n)), then helpers reachable ([n..)). */
+    private Set<Integer> reachable() {
+        Set<Integer> fnsSeen = new TreeSet<>();
+        Set<Integer> reach = new TreeSet<>();
+        List<Integer> todo = new ArrayList<>(List.of(0));
+        while (!todo.isEmpty()) {
+            int j = todo.remove(todo.size() - 1);
+            if (fnsSeen.add(j)) {
+                reach.add(j);
+                uses(fns.get(j).body, todo, reach);
+            }
+        }
+        return reach;
+    }
+
+    private void uses(List<Stmt> list, List<Integer> todo, Set<Integer> reach) {
+        for (Stmt s : list) {
+            if (removed.contains(s.id)) {
+                continue;
+            }
+            if (s.kind == Kind.CALL || s.kind == Kind.DEFER_CALL) {
+                todo.add(s.k);
+            } else if (s.kind == Kind.CALL_H || s.kind == Kind.DEFER_H || s.kind == Kind.DEFER_H_CLOSURE) {
+                reach.add(fns.size() + s.k);
+            }
+            uses(s.body, todo, reach);
+        }
     }
 
     private void collect(List<Stmt> list, List<Integer> ids) {
@@ -292,7 +327,7 @@ final class Program implements Runner.Case {
                 Stmt s = stmt(Kind.RECOVER);
                 return s;
             }
-            if (x == 4) {
+            if (x == 4 || x == 8) {
                 return stmt(Kind.REPANIC);
             }
             if (x == 5 && c.inLoop) {
@@ -343,7 +378,7 @@ final class Program implements Runner.Case {
         }
 
         Stmt bodyStmt(Ctx c, int depth) {
-            int x = rnd.nextInt(16);
+            int x = rnd.nextInt(17);
             if (x < 6) {
                 return deferStmt(c);
             }
@@ -368,6 +403,9 @@ final class Program implements Runner.Case {
                 }
                 c.inLoop = false;
                 return s;
+            }
+            if ((x == 10 || x == 11) && callable(c)) {
+                return call(c, rnd.nextBoolean() ? Kind.CALL : Kind.DEFER_CALL);
             }
             if (x == 9 && depth == 0) {
                 Stmt s = stmt(Kind.IF);
@@ -407,7 +445,11 @@ final class Program implements Runner.Case {
         b.append("\tdefer func() {\n\t\tif e := recover(); e != nil {\n\t\t\t").append(out)
                 .append("\"escaped:\", e)\n\t\t}\n\t}()\n");
         b.append("\t").append(out).append("\"ret:\", ").append(id).append("_f0(0))\n}\n\n");
+        Set<Integer> reach = reachable();
         for (Helper h : helpers) {
+            if (!reach.contains(fns.size() + h.index)) {
+                continue;
+            }
             b.append("func ").append(id).append("_h").append(h.index).append("(x, y int) {\n");
             b.append("\t").append(out).append("\"h").append(h.index).append("\", x, y)\n");
             if (h.recovers) {
@@ -421,6 +463,9 @@ final class Program implements Runner.Case {
             b.append("}\n\n");
         }
         for (Fn f : fns) {
+            if (!reach.contains(f.index)) {
+                continue;
+            }
             b.append("func ").append(id).append("_f").append(f.index).append("(d int) (r int) {\n");
             b.append("\ta := 0\n\t_ = a\n");
             goList(b, f, f.body, 1, false);
@@ -541,7 +586,11 @@ final class Program implements Runner.Case {
         b.append("        } catch (Panic p) {\n            out(\"escaped:\", p.value());\n");
         b.append("        } catch (Throwable t) {\n            out(\"escaped (not a Panic):\", t);\n        }\n");
         b.append("        return new java.util.ArrayList<>(T);\n    }\n\n");
+        Set<Integer> reach = reachable();
         for (Helper h : helpers) {
+            if (!reach.contains(fns.size() + h.index)) {
+                continue;
+            }
             b.append("    static void h").append(h.index).append("(Integer x, Integer y) {\n");
             b.append("        out(\"h").append(h.index).append("\", x, y);\n");
             if (h.recovers) {
@@ -555,6 +604,9 @@ final class Program implements Runner.Case {
             b.append("    }\n\n");
         }
         for (Fn f : fns) {
+            if (!reach.contains(f.index)) {
+                continue;
+            }
             b.append("    @Defers\n    static int f").append(f.index).append("(int d) {\n");
             b.append("        int[] a = {0};\n");
             javaList(b, f, f.body, 2, false);
