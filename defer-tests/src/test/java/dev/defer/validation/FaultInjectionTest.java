@@ -100,6 +100,21 @@ class FaultInjectionTest {
             return dive(level + 1, tried, ran, when) + 1;
         }
 
+        /** The recursion that goes on inside a deferred call: call 0 (which runs last) recurses. */
+        @Defers
+        static int nest(int level, AtomicIntegerArray tried, AtomicIntegerArray ran, AtomicIntegerArray when) {
+            tried.set(level * 3, 1);
+            Defer.defer(() -> {
+                burn(level * 3, ran, when, 0);
+                nest(level + 1, tried, ran, when);
+            });
+            tried.set(level * 3 + 1, 1);
+            Defer.defer(() -> burn(level * 3 + 1, ran, when, 4));
+            tried.set(level * 3 + 2, 1);
+            Defer.defer(() -> burn(level * 3 + 2, ran, when, 12));
+            return level;
+        }
+
         /** Marks the call as run (with its place in the run order), then recurses {@code frames} deep. */
         static int burn(int index, AtomicIntegerArray ran, AtomicIntegerArray when, int frames) {
             if (ran != null) {
@@ -144,6 +159,20 @@ class FaultInjectionTest {
             Defer.defer(() -> Relay.burn(level * 3 + 2, ran, when, 24));
             return dive(level + 1, tried, ran, when) + 1;
         }
+
+        @Defers
+        static int nest(int level, AtomicIntegerArray tried, AtomicIntegerArray ran, AtomicIntegerArray when) {
+            tried.set(level * 3, 1);
+            Defer.defer(() -> {
+                Relay.burn(level * 3, ran, when, 0);
+                nest(level + 1, tried, ran, when);
+            });
+            tried.set(level * 3 + 1, 1);
+            Defer.defer(() -> Relay.burn(level * 3 + 1, ran, when, 4));
+            tried.set(level * 3 + 2, 1);
+            Defer.defer(() -> Relay.burn(level * 3 + 2, ran, when, 12));
+            return level;
+        }
     }
 
     static class Pooled {
@@ -169,6 +198,22 @@ class FaultInjectionTest {
             }
             return dive(level + 1, tried, ran, when) + 1;
         }
+
+        @Defers
+        static int nest(int level, AtomicIntegerArray tried, AtomicIntegerArray ran, AtomicIntegerArray when) {
+            for (int i = 0; i < 3; i++) {
+                int index = level * 3 + i;
+                int frames = i == 0 ? 0 : i == 1 ? 4 : 12;
+                tried.set(index, 1);
+                Defer.defer(() -> {
+                    OpenCoded.burn(index, ran, when, frames);
+                    if (index == level * 3) {
+                        nest(level + 1, tried, ran, when);
+                    }
+                });
+            }
+            return level;
+        }
     }
 
     static class Relay {
@@ -189,6 +234,17 @@ class FaultInjectionTest {
                 return StackStyle.run(n, bodyThrows, recovers, step);
             default:
                 return Pooled.run(n, bodyThrows, recovers, step);
+        }
+    }
+
+    static int nest(Strategy s, AtomicIntegerArray tried, AtomicIntegerArray ran, AtomicIntegerArray when) {
+        switch (s) {
+            case OPEN_CODED:
+                return OpenCoded.nest(0, tried, ran, when);
+            case STACK_STYLE:
+                return StackStyle.nest(0, tried, ran, when);
+            default:
+                return Pooled.nest(0, tried, ran, when);
         }
     }
 
@@ -465,11 +521,11 @@ class FaultInjectionTest {
         final List<Throwable> uncaught = new ArrayList<>();
     }
 
-    static Overflow overflowOnce(Strategy s, long stackSize, int padFrames) {
+    static Overflow overflowOnce(Strategy s, boolean nested, long stackSize, int padFrames) {
         Overflow o = new Overflow();
         Threads.Ended ended = Threads.run(stackSize, () -> {
             try {
-                pad(padFrames, () -> dive(s, o.tried, o.ran, o.when));
+                pad(padFrames, () -> nested ? nest(s, o.tried, o.ran, o.when) : dive(s, o.tried, o.ran, o.when));
             } catch (Throwable t) {
                 o.thrown = t;
             }
@@ -507,12 +563,13 @@ class FaultInjectionTest {
         int inRuntime = 0;
         int soes = 0;
         for (Strategy s : Strategy.values()) {
+          for (boolean nested : new boolean[] {false, true}) {
             for (long stackKb : new long[] {256, 260, 264, 300}) {
                 for (int padFrames = 0; padFrames < 12; padFrames++) {
                     runs++;
-                    Overflow o = overflowOnce(s, stackKb * 1024, padFrames);
-                    String where = s + " stack " + stackKb + "K pad " + padFrames;
-                    String problem = checkOverflow(o);
+                    Overflow o = overflowOnce(s, nested, stackKb * 1024, padFrames);
+                    String where = s + (nested ? " nested" : "") + " stack " + stackKb + "K pad " + padFrames;
+                    String problem = nested ? checkNested(o) : checkOverflow(o);
                     if (problem != null) {
                         failures.add(where + ": " + problem);
                         continue;
@@ -526,10 +583,14 @@ class FaultInjectionTest {
                     }
                 }
             }
+          }
         }
         assertEquals(List.of(), failures, runs + " runs");
         System.out.println("FaultInjectionTest: " + runs + " overflow runs, " + soes + " stack overflows, "
                 + inRuntime + " of them thrown in dev.defer.internal code");
+        // The nested shape overflows among the runtime's frames (finish, runDeferredCalls, call, enter, the
+        // registration) in most runs; none at all would mean the sweep no longer reaches that code.
+        assertTrue(inRuntime > 0, "no overflow landed in the runtime's own code: the sweep tests less than it says");
     }
 
     static final int SAFE_MARGIN = 100;
@@ -545,11 +606,86 @@ class FaultInjectionTest {
                     } catch (StackOverflowError expected) {
                         // the warm-up overflows too, on a big stack
                     }
+                    Overflow n = new Overflow();
+                    try {
+                        pad(2, () -> nest(s, n.tried, n.ran, n.when));
+                    } catch (StackOverflowError expected) {
+                        // the warm-up overflows too, on a big stack
+                    }
                     stateAfterFault(s);
                 }
             });
             assertTrue(ended.uncaught().isEmpty(), String.valueOf(ended.uncaught()));
         }
+    }
+
+    /** The checks common to both shapes; returns the deepest level whose registration was attempted. */
+    static String checkThrownAndState(Overflow o) {
+        if (!o.uncaught.isEmpty()) {
+            return "the thread ended with " + o.uncaught;
+        }
+        if (!(o.thrown instanceof StackOverflowError)) {
+            return "the recursion ended with " + o.thrown;
+        }
+        for (Throwable t : suppressedTree(o.thrown)) {
+            if (!(t instanceof StackOverflowError)) {
+                return "the suppressed tree holds " + t;
+            }
+        }
+        return "clean".equals(o.after) ? null : o.after;
+    }
+
+    static int deepest(Overflow o) {
+        int deepest = -1;
+        for (int level = 0; level < MAX_LEVELS; level++) {
+            if (o.tried.get(level * 3) == 0) {
+                break;
+            }
+            deepest = level;
+        }
+        return deepest;
+    }
+
+    /**
+     * The recursion inside deferred calls: at each level calls 2 and 1 run, then call 0 marks itself and
+     * calls the next level, all while the runtime runs the level's deferred calls. So the run order is
+     * level by level upwards, positions 2, 1, 0 within a level; call 0 of every level below the deepest
+     * ran exactly once (the next level exists), calls 1 and 2 at most once (an overflow may hit them
+     * before they mark themselves, and the runtime then goes on to the next call, S9).
+     */
+    static String checkNested(Overflow o) {
+        String problem = checkThrownAndState(o);
+        if (problem != null) {
+            return problem;
+        }
+        int deepest = deepest(o);
+        if (deepest < 200) {
+            return "too shallow to test anything: " + deepest + " levels";
+        }
+        int lastWhen = 0;
+        for (int level = 0; level <= deepest + 1 && level < MAX_LEVELS; level++) {
+            for (int i = 2; i >= 0; i--) {
+                int index = level * 3 + i;
+                int ran = o.ran.get(index);
+                if (ran > 1) {
+                    return "level " + level + " call " + i + " ran " + ran + " times";
+                }
+                if (ran == 1 && o.tried.get(index) == 0) {
+                    return "level " + level + " call " + i + " ran, never registered";
+                }
+                if (i == 0 && level < deepest && ran != 1) {
+                    return "level " + level + " call 0 ran " + ran + " times, yet level " + (level + 1) + " exists";
+                }
+                if (ran == 1) {
+                    int w = o.when.get(index);
+                    if (w <= lastWhen) {
+                        return "level " + level + " call " + i + " ran out of order";
+                    }
+                    lastWhen = w;
+                }
+            }
+        }
+        return null;
     }
 
     static String checkOverflow(Overflow o) {
