@@ -241,6 +241,8 @@ class VirtualThreadsTest {
         // the bound is generous for the collector's noise.
         long after = usedHeapAfterGc();
         long grownMb = (after - baseline) >> 20;
+        System.out.println("VirtualThreadsTest: " + tasks + " virtual threads in " + millis + " ms; used heap after GC "
+                + (baseline >> 20) + " MB before, " + (after >> 20) + " MB after");
         assertTrue(grownMb < 32, "used heap grew by " + grownMb + " MB after " + tasks + " virtual threads (baseline "
                 + (baseline >> 20) + " MB, after " + (after >> 20) + " MB, run " + millis + " ms)");
     }
