@@ -16,9 +16,11 @@ final class DeferRecord {
     static final int ONE_ARGUMENT = 1;
     static final int TWO_ARGUMENTS = 2;
 
-    /** The class and method {@link Recovery} looks for on the stack: keep in step with {@link #call}. */
+    /**
+     * The class {@link Recovery} looks for on the stack: {@link #call} is its only method that calls out
+     * to application code, so a frame of this class is that method.
+     */
     static final String CALLER_CLASS = DeferRecord.class.getName();
-    static final String CALLER_METHOD = "call";
 
     /** Whether the record lives in the thread's record stack rather than in its pool. */
     boolean stacked;

@@ -136,9 +136,12 @@ public final class Recovery {
         return frame.getDeclaringClass().isHidden();
     }
 
+    /**
+     * Whether the frame is {@link DeferRecord#call}, the only method of that class that calls out: the
+     * class name is enough, and asking a frame for its method name costs more than the rest of the walk.
+     */
     private static boolean isDeferredCallStart(StackFrame frame) {
-        return frame != null && frame.getClassName().equals(DeferRecord.CALLER_CLASS)
-                && frame.getMethodName().equals(DeferRecord.CALLER_METHOD);
+        return frame != null && frame.getClassName().equals(DeferRecord.CALLER_CLASS);
     }
 
     private static StackFrame next(Iterator<StackFrame> frames) {

@@ -3,9 +3,11 @@ package dev.defer.instrument.internal;
 import java.nio.charset.StandardCharsets;
 
 /**
- * The check made on every loaded class before any parsing: a search of the raw bytes for the constant
- * pool strings that a class needing the rewrite must hold. Costs one pass over the bytes, with no
- * allocation, so classes without {@code @Defers} pay next to nothing.
+ * The check made on every loaded class before any parsing: does the constant pool hold a given string?
+ * It steps from entry to entry by tag and length, compares only the UTF-8 entries of the right length,
+ * and never reads the code, so classes without {@code @Defers} pay next to nothing (no allocation). A
+ * constant pool it cannot walk (a tag it does not know, a truncated file) falls back to a search of
+ * every byte, which can only answer "maybe" more often, never less.
  */
 public final class ClassScan {
     private static final byte[] ANNOTATION = bytes(ClassRewriter.DEFERS_DESCRIPTOR);
@@ -36,8 +38,8 @@ public final class ClassScan {
     }
 
     /**
-     * Whether the class file may call {@code Defer.defer}: its bytes name the class {@code dev/defer/Defer} (or
-     * a name that starts so, such as {@code dev/defer/Defers}). A class without it certainly does not.
+     * Whether the class file may call {@code Defer.defer}: its constant pool names the class
+     * {@code dev/defer/Defer}. A class without it certainly does not.
      *
      * @param classFile the class file's bytes
      * @return true when the name is in the bytes
@@ -47,6 +49,55 @@ public final class ClassScan {
     }
 
     static boolean contains(byte[] data, byte[] pattern) {
+        try {
+            int count = u2(data, 8);
+            int offset = 10;
+            for (int i = 1; i < count; i++) {
+                switch (data[offset]) {
+                    case 1: // Utf8
+                        int length = u2(data, offset + 1);
+                        if (length == pattern.length && equalsAt(data, offset + 3, pattern)) {
+                            return true;
+                        }
+                        offset += 3 + length;
+                        break;
+                    case 3: case 4: case 9: case 10: case 11: case 12: case 17: case 18:
+                        offset += 5;
+                        break;
+                    case 5: case 6: // Long and Double take two entries
+                        offset += 9;
+                        i++;
+                        break;
+                    case 7: case 8: case 16: case 19: case 20:
+                        offset += 3;
+                        break;
+                    case 15:
+                        offset += 4;
+                        break;
+                    default:
+                        return containsAnywhere(data, pattern);
+                }
+            }
+            return false;
+        } catch (ArrayIndexOutOfBoundsException e) {
+            return containsAnywhere(data, pattern);
+        }
+    }
+
+    private static int u2(byte[] data, int offset) {
+        return ((data[offset] & 0xFF) << 8) | (data[offset + 1] & 0xFF);
+    }
+
+    private static boolean equalsAt(byte[] data, int offset, byte[] pattern) {
+        for (int j = 0; j < pattern.length; j++) {
+            if (data[offset + j] != pattern[j]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    static boolean containsAnywhere(byte[] data, byte[] pattern) {
         byte first = pattern[0];
         int last = data.length - pattern.length;
         outer:
