@@ -78,32 +78,21 @@ final class ControlFlow {
     /** Whether control can leave {@code insn} and come back to it: it lies on a cycle. */
     boolean isOnCycle(AbstractInsnNode insn) {
         int start = code.indexOf(insn);
-        BitSet seen = new BitSet(successors.length);
-        ArrayDeque<Integer> work = new ArrayDeque<>();
-        for (int next : successors[start]) {
-            work.add(next);
-        }
-        while (!work.isEmpty()) {
-            int i = work.poll();
-            if (i == start) {
-                return true;
-            }
-            if (!seen.get(i)) {
-                seen.set(i);
-                for (int next : successors[i]) {
-                    work.add(next);
-                }
-            }
-        }
-        return false;
+        return reachesFrom(successors[start], start);
     }
 
     /** Whether control can go from {@code from} to {@code to}. */
     boolean reaches(AbstractInsnNode from, AbstractInsnNode to) {
-        int target = code.indexOf(to);
+        return reachesFrom(new int[] {code.indexOf(from)}, code.indexOf(to));
+    }
+
+    /** A breadth-first search from {@code starts}: is {@code target} among the instructions reached? */
+    private boolean reachesFrom(int[] starts, int target) {
         BitSet seen = new BitSet(successors.length);
         ArrayDeque<Integer> work = new ArrayDeque<>();
-        work.add(code.indexOf(from));
+        for (int start : starts) {
+            work.add(start);
+        }
         while (!work.isEmpty()) {
             int i = work.poll();
             if (i == target) {
