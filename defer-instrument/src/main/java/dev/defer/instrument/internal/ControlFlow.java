@@ -63,7 +63,7 @@ final class ControlFlow {
             LookupSwitchInsnNode lookup = (LookupSwitchInsnNode) insn;
             out.add(code.indexOf(lookup.dflt));
             lookup.labels.forEach(label -> out.add(code.indexOf(label)));
-        } else if (!(opcode >= Opcodes.IRETURN && opcode <= Opcodes.RETURN) && opcode != Opcodes.ATHROW
+        } else if (!RuntimeAbi.isReturn(insn) && opcode != Opcodes.ATHROW
                 && opcode != Opcodes.RET) {
             addNext(index, out);
         }

@@ -3,6 +3,9 @@ package dev.defer.instrument.internal;
 import java.util.ArrayList;
 import java.util.List;
 import org.objectweb.asm.Opcodes;
+import org.objectweb.asm.tree.AbstractInsnNode;
+import org.objectweb.asm.tree.FrameNode;
+import org.objectweb.asm.tree.InsnList;
 
 /** Stack map frame locals, as ASM's expanded frames list them: a long or double is one entry, two slots. */
 final class Frames {
@@ -27,5 +30,21 @@ final class Frames {
         }
         result.addAll(added);
         return result;
+    }
+
+    /**
+     * Gives every existing frame of the code the added locals: they are set before any branch target and
+     * keep their types, so each frame may declare them.
+     */
+    static void addToAll(InsnList code, int first, List<Object> added) {
+        for (AbstractInsnNode insn = code.getFirst(); insn != null; insn = insn.getNext()) {
+            if (insn instanceof FrameNode) {
+                FrameNode frame = (FrameNode) insn;
+                if (frame.type != Opcodes.F_NEW) {
+                    throw new IllegalStateException("frames must be read with ClassReader.EXPAND_FRAMES");
+                }
+                frame.local = withLocals(frame.local, first, added);
+            }
+        }
     }
 }

@@ -13,11 +13,9 @@ import org.objectweb.asm.tree.FrameNode;
 import org.objectweb.asm.tree.InsnList;
 import org.objectweb.asm.tree.InsnNode;
 import org.objectweb.asm.tree.LabelNode;
-import org.objectweb.asm.tree.LdcInsnNode;
 import org.objectweb.asm.tree.MethodInsnNode;
 import org.objectweb.asm.tree.MethodNode;
 import org.objectweb.asm.tree.TryCatchBlockNode;
-import org.objectweb.asm.tree.TypeInsnNode;
 import org.objectweb.asm.tree.VarInsnNode;
 
 /**
@@ -68,7 +66,7 @@ final class MethodRewriter {
         checkRewritable(method);
         List<MethodInsnNode> sites = new ArrayList<>();
         for (AbstractInsnNode insn = method.instructions.getFirst(); insn != null; insn = insn.getNext()) {
-            if (isDeferCall(insn)) {
+            if (RuntimeAbi.isApiDefer(insn)) {
                 sites.add((MethodInsnNode) insn);
             }
         }
@@ -101,24 +99,20 @@ final class MethodRewriter {
 
         LabelNode bodyStart = new LabelNode();
         InsnList prologue = new InsnList();
-        prologue.add(new LdcInsnNode(Type.getObjectType(owner.name)));
-        prologue.add(new LdcInsnNode(method.name + method.desc));
-        prologue.add(new MethodInsnNode(Opcodes.INVOKESTATIC, RuntimeAbi.SUPPORT, RuntimeAbi.ENTER,
-                RuntimeAbi.ENTER_DESCRIPTOR, false));
+        RuntimeAbi.addEnter(prologue, owner.name, method, RuntimeAbi.ENTER);
         prologue.add(new VarInsnNode(Opcodes.ASTORE, slot));
         prologue.add(bodyStart);
 
         List<LabelNode[]> exits = new ArrayList<>();
         for (AbstractInsnNode insn = code.getFirst(); insn != null; insn = insn.getNext()) {
-            int opcode = insn.getOpcode();
-            if (opcode >= Opcodes.IRETURN && opcode <= Opcodes.RETURN) {
+            if (RuntimeAbi.isReturn(insn)) {
                 exits.add(rewriteReturn(code, insn, returnType, slot));
-            } else if (isDeferCall(insn)) {
+            } else if (RuntimeAbi.isApiDefer(insn)) {
                 rewriteDeferCall(code, (MethodInsnNode) insn, slot, loopSites.contains(insn));
             }
         }
         if (withFrames) {
-            addLocalToFrames(code, slot);
+            Frames.addToAll(code, slot, List.of(RuntimeAbi.INVOCATION));
         }
 
         LabelNode bodyEnd = new LabelNode();
@@ -163,18 +157,10 @@ final class MethodRewriter {
         exit.add(new VarInsnNode(Opcodes.ALOAD, slot));
         exit.add(new MethodInsnNode(Opcodes.INVOKESTATIC, RuntimeAbi.SUPPORT, "exit" + RuntimeAbi.kind(returnType),
                 RuntimeAbi.exitDescriptor(returnType), false));
-        addCast(exit, returnType);
+        RuntimeAbi.addResultCast(exit, returnType);
         code.insertBefore(ret, exit);
         code.insert(ret, end);
         return new LabelNode[] {start, end};
-    }
-
-    private static boolean isDeferCall(AbstractInsnNode insn) {
-        if (!(insn instanceof MethodInsnNode)) {
-            return false;
-        }
-        MethodInsnNode call = (MethodInsnNode) insn;
-        return RuntimeAbi.isApiDefer(call.getOpcode(), call.owner, call.name, call.desc);
     }
 
     private static void rewriteDeferCall(InsnList code, MethodInsnNode call, int slot, boolean loopSite) {
@@ -185,29 +171,8 @@ final class MethodRewriter {
     }
 
     private static void addReturn(InsnList code, Type returnType) {
-        addCast(code, returnType);
+        RuntimeAbi.addResultCast(code, returnType);
         code.add(new InsnNode(returnType.getOpcode(Opcodes.IRETURN)));
-    }
-
-    /** The runtime hands references back as Object: cast to the return type, which setResult checked. */
-    private static void addCast(InsnList code, Type returnType) {
-        int sort = returnType.getSort();
-        if ((sort == Type.OBJECT || sort == Type.ARRAY) && !returnType.getInternalName().equals("java/lang/Object")) {
-            code.add(new TypeInsnNode(Opcodes.CHECKCAST, returnType.getInternalName()));
-        }
-    }
-
-    /** Every existing frame gains the invocation local, which is set before any branch target. */
-    private static void addLocalToFrames(InsnList code, int slot) {
-        for (AbstractInsnNode insn = code.getFirst(); insn != null; insn = insn.getNext()) {
-            if (insn instanceof FrameNode) {
-                FrameNode frame = (FrameNode) insn;
-                if (frame.type != Opcodes.F_NEW) {
-                    throw new IllegalStateException("frames must be read with ClassReader.EXPAND_FRAMES");
-                }
-                frame.local = Frames.withLocals(frame.local, slot, List.of(RuntimeAbi.INVOCATION));
-            }
-        }
     }
 
     /** The handler may be reached from anywhere in the body: it relies on the invocation local alone. */

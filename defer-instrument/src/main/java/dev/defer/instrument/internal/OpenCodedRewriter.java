@@ -107,7 +107,7 @@ final class OpenCodedRewriter {
         }
         boolean isVoid = Type.getReturnType(method.desc).getSort() == Type.VOID;
         for (AbstractInsnNode insn = method.instructions.getFirst(); insn != null; insn = insn.getNext()) {
-            if (isReturn(insn)) {
+            if (RuntimeAbi.isReturn(insn)) {
                 Frame<SourceValue> frame = frames[method.instructions.indexOf(insn)];
                 if (frame != null && frame.getStackSize() != (isVoid ? 0 : 1)) {
                     return null;
@@ -138,10 +138,6 @@ final class OpenCodedRewriter {
             }
         }
         return ordered;
-    }
-
-    private static boolean isReturn(AbstractInsnNode insn) {
-        return insn.getOpcode() >= Opcodes.IRETURN && insn.getOpcode() <= Opcodes.RETURN;
     }
 
     /** Rewrites the method in place. */
@@ -193,7 +189,7 @@ final class OpenCodedRewriter {
 
         LabelNode exit = new LabelNode();
         for (AbstractInsnNode insn = code.getFirst(); insn != null; insn = insn.getNext()) {
-            if (isReturn(insn)) {
+            if (RuntimeAbi.isReturn(insn)) {
                 InsnList jump = new InsnList();
                 if (!isVoid) {
                     jump.add(new VarInsnNode(slotType.getOpcode(Opcodes.ISTORE), result));
@@ -226,11 +222,7 @@ final class OpenCodedRewriter {
             code.remove(site);
         }
         if (withFrames) {
-            for (AbstractInsnNode insn = code.getFirst(); insn != null; insn = insn.getNext()) {
-                if (insn instanceof FrameNode) {
-                    ((FrameNode) insn).local = Frames.withLocals(((FrameNode) insn).local, first, localTypes);
-                }
-            }
+            Frames.addToAll(code, first, localTypes);
         }
 
         LabelNode bodyEnd = new LabelNode();
@@ -276,16 +268,13 @@ final class OpenCodedRewriter {
         }
         if (!isVoid) {
             code.add(new VarInsnNode(slotType.getOpcode(Opcodes.ILOAD), result));
-            addCast(code);
+            RuntimeAbi.addResultCast(code, returnType);
         }
         code.add(new InsnNode(returnType.getOpcode(Opcodes.IRETURN)));
 
         code.add(handler);
         addFrame(code, first, localTypes, "java/lang/Throwable");
-        code.add(new LdcInsnNode(Type.getObjectType(owner)));
-        code.add(new LdcInsnNode(method.name + method.desc));
-        code.add(new MethodInsnNode(Opcodes.INVOKESTATIC, RuntimeAbi.SUPPORT, "enterLate",
-                RuntimeAbi.ENTER_DESCRIPTOR, false));
+        RuntimeAbi.addEnter(code, owner, method, "enterLate");
         for (int k = 0; k < sites.size(); k++) {
             code.add(new InsnNode(Opcodes.DUP));
             code.add(new VarInsnNode(Opcodes.ILOAD, mask));
@@ -306,7 +295,7 @@ final class OpenCodedRewriter {
         }
         code.add(new MethodInsnNode(Opcodes.INVOKESTATIC, RuntimeAbi.SUPPORT, "panic" + RuntimeAbi.kind(returnType),
                 RuntimeAbi.panicDescriptor(returnType), false));
-        addCast(code);
+        RuntimeAbi.addResultCast(code, returnType);
         code.add(new InsnNode(returnType.getOpcode(Opcodes.IRETURN)));
         code.insert(prologue);
 
@@ -315,13 +304,6 @@ final class OpenCodedRewriter {
         method.maxLocals = next;
         // The handler's hand-over pushes: throwable, invocation twice, mask, bit, arity, three references.
         method.maxStack = Math.max(method.maxStack + 1, 10 + slotType.getSize());
-    }
-
-    private void addCast(InsnList code) {
-        int sort = returnType.getSort();
-        if ((sort == Type.OBJECT || sort == Type.ARRAY) && !returnType.getInternalName().equals("java/lang/Object")) {
-            code.add(new TypeInsnNode(Opcodes.CHECKCAST, returnType.getInternalName()));
-        }
     }
 
     private void addFrame(InsnList code, int first, List<Object> localTypes, String stackType) {

@@ -2,6 +2,12 @@ package dev.defer.instrument.internal;
 
 import org.objectweb.asm.Opcodes;
 import org.objectweb.asm.Type;
+import org.objectweb.asm.tree.AbstractInsnNode;
+import org.objectweb.asm.tree.InsnList;
+import org.objectweb.asm.tree.LdcInsnNode;
+import org.objectweb.asm.tree.MethodInsnNode;
+import org.objectweb.asm.tree.MethodNode;
+import org.objectweb.asm.tree.TypeInsnNode;
 
 /**
  * The names and descriptors of {@code dev.defer.internal.DeferSupport}, the one runtime class that
@@ -36,6 +42,40 @@ final class RuntimeAbi {
      */
     static String deferDescriptor(String apiDescriptor) {
         return apiDescriptor.replace(")V", INVOCATION_DESCRIPTOR + ")V");
+    }
+
+    /** Whether an instruction is a call of one of the public {@code Defer.defer} methods. */
+    static boolean isApiDefer(AbstractInsnNode insn) {
+        if (!(insn instanceof MethodInsnNode)) {
+            return false;
+        }
+        MethodInsnNode call = (MethodInsnNode) insn;
+        return isApiDefer(call.getOpcode(), call.owner, call.name, call.desc);
+    }
+
+    /** Whether an instruction is one of the {@code xRETURN}s. */
+    static boolean isReturn(AbstractInsnNode insn) {
+        return insn.getOpcode() >= Opcodes.IRETURN && insn.getOpcode() <= Opcodes.RETURN;
+    }
+
+    /**
+     * Appends {@code ldc Owner.class; ldc "name(desc)"; invokestatic DeferSupport.<entry>}, which leaves the
+     * invocation on the stack.
+     *
+     * @param entry {@link #ENTER}, or {@code enterLate} for an open-coded method's handler
+     */
+    static void addEnter(InsnList code, String owner, MethodNode method, String entry) {
+        code.add(new LdcInsnNode(Type.getObjectType(owner)));
+        code.add(new LdcInsnNode(method.name + method.desc));
+        code.add(new MethodInsnNode(Opcodes.INVOKESTATIC, SUPPORT, entry, ENTER_DESCRIPTOR, false));
+    }
+
+    /** The runtime hands references back as Object: appends the cast to the return type, which setResult checked. */
+    static void addResultCast(InsnList code, Type returnType) {
+        int sort = returnType.getSort();
+        if ((sort == Type.OBJECT || sort == Type.ARRAY) && !returnType.getInternalName().equals("java/lang/Object")) {
+            code.add(new TypeInsnNode(Opcodes.CHECKCAST, returnType.getInternalName()));
+        }
     }
 
     /** Whether an instruction calls one of the public {@code Defer.defer} methods. */
