@@ -55,7 +55,7 @@ class OpenCodingTest {
         "panicHandsOverRegisteredCalls, 3 open-coded",
         "inlineCallThrows, 3 open-coded",
         "platformReference, 1 open-coded",
-        "touchesResult, '1 stack-style, 0 pooled'",
+        "touchesResult, 1 open-coded",
         "touchesResultThroughHelper, '1 stack-style, 0 pooled'",
         "bodyTouchesResult, '1 stack-style, 0 pooled'",
         "recoverReference, '1 stack-style, 0 pooled'",

@@ -366,6 +366,106 @@ public final class DeferSupport {
         return invocation.finish(thrown);
     }
 
+    /**
+     * {@code Defer.recover()} written in the body of a deferred lambda that only the runtime runs: the
+     * agent has checked that the caller is the deferred call itself, so no stack walk is needed.
+     *
+     * @return the panic value, or null when the invocation running the call is not panicking
+     */
+    public static Object recoverInDeferredCall() {
+        return Recovery.recoverInDeferredCall();
+    }
+
+    /**
+     * {@code Defer.setResult(value)} in a deferred lambda expanded inline at an open-coded method's exit, when it
+     * returns {@code int}: converts and checks the value as {@code setResult} does.
+     *
+     * @param value the value passed to setResult
+     * @param owner the class that declares the method
+     * @param method the method's name and descriptor
+     * @return the new slot value
+     */
+    public static int resultInt(Object value, Class<?> owner, String method) {
+        if (value instanceof Integer) {
+            return (Integer) value;
+        }
+        return (int) ResultType.of(owner, method).toBits(value);
+    }
+
+    /**
+     * See {@link #resultInt}, for a method that returns {@code short}, {@code char}, {@code byte} or
+     * {@code boolean}.
+     *
+     * @param value the value passed to setResult
+     * @param owner the class that declares the method
+     * @param method the method's name and descriptor
+     * @return the new slot value
+     */
+    public static int resultNarrow(Object value, Class<?> owner, String method) {
+        return (int) ResultType.of(owner, method).toBits(value);
+    }
+
+    /**
+     * See {@link #resultInt}, for a method that returns {@code long}.
+     *
+     * @param value the value passed to setResult
+     * @param owner the class that declares the method
+     * @param method the method's name and descriptor
+     * @return the new slot value
+     */
+    public static long resultLong(Object value, Class<?> owner, String method) {
+        if (value instanceof Long) {
+            return (Long) value;
+        }
+        return ResultType.of(owner, method).toBits(value);
+    }
+
+    /**
+     * See {@link #resultInt}, for a method that returns {@code float}.
+     *
+     * @param value the value passed to setResult
+     * @param owner the class that declares the method
+     * @param method the method's name and descriptor
+     * @return the new slot value
+     */
+    public static float resultFloat(Object value, Class<?> owner, String method) {
+        if (value instanceof Float) {
+            return (Float) value;
+        }
+        return Float.intBitsToFloat((int) ResultType.of(owner, method).toBits(value));
+    }
+
+    /**
+     * See {@link #resultInt}, for a method that returns {@code double}.
+     *
+     * @param value the value passed to setResult
+     * @param owner the class that declares the method
+     * @param method the method's name and descriptor
+     * @return the new slot value
+     */
+    public static double resultDouble(Object value, Class<?> owner, String method) {
+        if (value instanceof Double) {
+            return (Double) value;
+        }
+        return Double.longBitsToDouble(ResultType.of(owner, method).toBits(value));
+    }
+
+    /**
+     * See {@link #resultInt}, for a method that returns a reference.
+     *
+     * @param value the value passed to setResult
+     * @param type the method's return type
+     * @param owner the class that declares the method
+     * @param method the method's name and descriptor
+     * @return the value
+     */
+    public static Object resultObject(Object value, Class<?> type, Class<?> owner, String method) {
+        if (value == null || type.isInstance(value)) {
+            return value;
+        }
+        throw ResultType.of(owner, method).cannotHold(value);
+    }
+
     private static <T> T checkNotNull(T call) {
         if (call == null) {
             // Go panics only when the nil call runs; failing here points at the defer statement.

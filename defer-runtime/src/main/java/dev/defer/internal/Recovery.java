@@ -60,6 +60,23 @@ public final class Recovery {
         return valueOf(panic);
     }
 
+    /**
+     * {@code recover()} whose caller the agent vouches for: written in the body of a deferred lambda that
+     * only the runtime runs. The invocation running deferred calls is then the one running this call, so
+     * the walk's answer is known: it recovers that invocation's panic, if it has a recoverable one.
+     *
+     * @return the panic value, or null
+     */
+    static Object recoverInDeferredCall() {
+        Invocation running = DeferThread.current().finishing;
+        if (running == null || !isRecoverable(running.panic)) {
+            return null;
+        }
+        Throwable panic = running.panic;
+        running.recovered();
+        return valueOf(panic);
+    }
+
     private static boolean isRecoverable(Throwable panic) {
         // Fatal JVM errors run deferred calls, like finally, but cannot be recovered, as Go's fatal errors.
         return panic != null && !(panic instanceof VirtualMachineError) && !(panic instanceof Goexit);

@@ -67,6 +67,14 @@ final class ResultType {
         }
     }
 
+    /** The slot bits of a primitive result that {@code value} sets, checked as {@link #write} checks it. */
+    long toBits(Object value) {
+        if (sort == 'V') {
+            throw voidMethod("Defer.setResult");
+        }
+        return toPrimitiveBits(value);
+    }
+
     /** Unboxes {@code value} and widens it as Java's assignment conversion does (JLS 5.2). */
     private long toPrimitiveBits(Object value) {
         if (sort == 'Z') {
@@ -154,7 +162,7 @@ final class ResultType {
                 + " or do not read or write its result");
     }
 
-    private IllegalArgumentException cannotHold(Object value) {
+    IllegalArgumentException cannotHold(Object value) {
         String valueType = value == null ? "null" : value.getClass().getName();
         return new IllegalArgumentException("Defer.setResult(" + valueType + ") in " + describe(owner, method)
                 + ": the method returns " + typeName() + ", which cannot hold a " + valueType

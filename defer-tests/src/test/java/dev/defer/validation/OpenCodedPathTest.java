@@ -539,7 +539,7 @@ class OpenCodedPathTest {
                 for (AbstractInsnNode insn = method.instructions.getFirst(); insn != null; insn = insn.getNext()) {
                     if (insn instanceof MethodInsnNode && ((MethodInsnNode) insn).owner.equals("dev/defer/internal/DeferSupport")) {
                         String name = ((MethodInsnNode) insn).name;
-                        checks |= name.equals("checkDeferred");
+                        checks |= name.equals("enterLate");
                         records |= name.startsWith("defer");
                     }
                 }

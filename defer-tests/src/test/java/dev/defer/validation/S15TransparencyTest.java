@@ -224,10 +224,16 @@ class S15TransparencyTest {
         assertEquals(Lines.marked(FILE, "throwsLater"), e.getStackTrace()[0].getLineNumber());
     }
 
+    /**
+     * An open-coded method expands a small deferred lambda at its exit: the frame is then the method's own,
+     * at the lambda's line, where the lambda is written. Run by the runtime (the panic path, or records),
+     * it is the lambda's frame. Either way the line is the user's.
+     */
     @Test
     void exceptionInADeferredCallPointsAtTheLambdaLine() {
         IllegalStateException e = assertThrows(IllegalStateException.class, Target::throwsInDeferredCall);
-        assertTrue(e.getStackTrace()[0].getMethodName().startsWith("lambda$throwsInDeferredCall"),
+        String method = e.getStackTrace()[0].getMethodName();
+        assertTrue(method.equals("throwsInDeferredCall") || method.startsWith("lambda$throwsInDeferredCall"),
                 e.getStackTrace()[0].toString());
         assertEquals(Lines.marked(FILE, "throwsInDeferredCall"), e.getStackTrace()[0].getLineNumber());
     }

@@ -77,7 +77,8 @@ public final class ClassRewriter {
             }
             return safety[0];
         };
-        MethodRewriter methodRewriter = new MethodRewriter(node, pristineSafety, version >= Opcodes.V1_7);
+        DeferredLambdas lambdas = new DeferredLambdas(node, selection);
+        MethodRewriter methodRewriter = new MethodRewriter(node, pristineSafety, version >= Opcodes.V1_7, lambdas);
         for (MethodNode method : selected) {
             try {
                 if (version < Opcodes.V1_7) {
@@ -93,6 +94,7 @@ public final class ClassRewriter {
         if (!problems.isEmpty()) {
             throw new UnrewritableClassException(className, problems);
         }
+        lambdas.finish();
         node.attrs = node.attrs == null ? new ArrayList<>() : node.attrs;
         node.attrs.add(new RewrittenMarker());
         ClassWriter writer = new ClassWriter(0);

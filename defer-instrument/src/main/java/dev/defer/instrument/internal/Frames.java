@@ -3,6 +3,7 @@ package dev.defer.instrument.internal;
 import java.util.ArrayList;
 import java.util.List;
 import org.objectweb.asm.Opcodes;
+import org.objectweb.asm.Type;
 import org.objectweb.asm.tree.AbstractInsnNode;
 import org.objectweb.asm.tree.FrameNode;
 import org.objectweb.asm.tree.InsnList;
@@ -45,6 +46,26 @@ final class Frames {
                 }
                 frame.local = withLocals(frame.local, first, added);
             }
+        }
+    }
+
+    /** A value type as a frame declares it: INTEGER for int and narrower, an internal name for references. */
+    static Object typeOf(Type type) {
+        switch (type.getSort()) {
+            case Type.BOOLEAN:
+            case Type.BYTE:
+            case Type.CHAR:
+            case Type.SHORT:
+            case Type.INT:
+                return Opcodes.INTEGER;
+            case Type.LONG:
+                return Opcodes.LONG;
+            case Type.FLOAT:
+                return Opcodes.FLOAT;
+            case Type.DOUBLE:
+                return Opcodes.DOUBLE;
+            default:
+                return type.getInternalName();
         }
     }
 }

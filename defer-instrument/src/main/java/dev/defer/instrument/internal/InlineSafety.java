@@ -46,6 +46,29 @@ final class InlineSafety {
     }
 
     /**
+     * Whether a deferred lambda's body may be called, or copied, by an open-coded exit: the strict screen,
+     * except that the body itself may call {@code Defer.result()}, {@code setResult()} and {@code recover()},
+     * which the copy replaces ({@link InlineVariant}). What it calls must still stay clear of them.
+     */
+    boolean isSafeDirectBody(String name, String descriptor) {
+        MethodNode method = find(name, descriptor);
+        if (method == null || method.instructions.size() == 0) {
+            return false;
+        }
+        Set<String> visited = new HashSet<>();
+        visited.add(name + descriptor);
+        for (AbstractInsnNode insn = method.instructions.getFirst(); insn != null; insn = insn.getNext()) {
+            if (insn instanceof MethodInsnNode && touchesResult((MethodInsnNode) insn)) {
+                continue;
+            }
+            if (!isSafeInstruction(insn, visited, 0, true)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
      * Whether the body of a method to open-code never reads or writes the result slot itself, nor through
      * the methods and lambdas of its own class. Calls into other classes are not followed: what the body
      * reaches only through them is a documented limit (README, "Known limits").

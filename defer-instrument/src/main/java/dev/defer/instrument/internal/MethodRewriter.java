@@ -17,6 +17,11 @@ import org.objectweb.asm.tree.MethodInsnNode;
 import org.objectweb.asm.tree.MethodNode;
 import org.objectweb.asm.tree.TryCatchBlockNode;
 import org.objectweb.asm.tree.VarInsnNode;
+import org.objectweb.asm.tree.analysis.Analyzer;
+import org.objectweb.asm.tree.analysis.AnalyzerException;
+import org.objectweb.asm.tree.analysis.Frame;
+import org.objectweb.asm.tree.analysis.SourceInterpreter;
+import org.objectweb.asm.tree.analysis.SourceValue;
 
 /**
  * Rewrites one method body so that it runs as a {@code @Defers} invocation:
@@ -42,6 +47,7 @@ final class MethodRewriter {
     private final ClassNode owner;
     private final Supplier<InlineSafety> safety;
     private final boolean withFrames;
+    private final DeferredLambdas lambdas;
 
     /**
      * @param owner the class that declares the method
@@ -49,11 +55,13 @@ final class MethodRewriter {
      *     was rewritten: a rewritten method calls the runtime, which the screen would take for unknown code
      * @param withFrames whether the class file carries stack map frames (version 50 and up; a version 50
      *     class is written without them, and the JVM verifies it by type inference)
+     * @param lambdas what the class's deferred lambdas get once every method is rewritten
      */
-    MethodRewriter(ClassNode owner, Supplier<InlineSafety> safety, boolean withFrames) {
+    MethodRewriter(ClassNode owner, Supplier<InlineSafety> safety, boolean withFrames, DeferredLambdas lambdas) {
         this.owner = owner;
         this.safety = safety;
         this.withFrames = withFrames;
+        this.lambdas = lambdas;
     }
 
     /**
@@ -77,12 +85,22 @@ final class MethodRewriter {
                 loopSites.add(site);
             }
         }
+        Frame<SourceValue>[] frames = sites.isEmpty() ? null : analyze(method);
         if (!sites.isEmpty() && loopSites.isEmpty()) {
-            OpenCodedRewriter openCoded = OpenCodedRewriter.plan(owner, safety.get(), withFrames, method, sites,
-                    flow);
+            OpenCodedRewriter openCoded = OpenCodedRewriter.plan(owner, safety.get(), lambdas, withFrames, method,
+                    sites, flow, frames);
             if (openCoded != null) {
                 openCoded.rewrite();
                 return " (" + sites.size() + " open-coded)";
+            }
+        }
+        if (frames != null && withFrames) {
+            for (MethodInsnNode site : sites) {
+                DeferredLambda lambda = lambdas.at(method, frames, site);
+                if (lambda != null) {
+                    // A record holds the object: only the runtime calls the body.
+                    lambdas.runByRuntimeOnly(lambda);
+                }
             }
         }
         rewriteWithRecords(method, loopSites);
@@ -90,6 +108,15 @@ final class MethodRewriter {
             return "";
         }
         return " (" + (sites.size() - loopSites.size()) + " stack-style, " + loopSites.size() + " pooled)";
+    }
+
+    private Frame<SourceValue>[] analyze(MethodNode method) {
+        try {
+            return new Analyzer<>(new SourceInterpreter()).analyze(owner.name, method);
+        } catch (AnalyzerException e) {
+            // The rewrite itself needs no analysis: such a method keeps runtime records and the stack walk.
+            return null;
+        }
     }
 
     private void rewriteWithRecords(MethodNode method, Set<AbstractInsnNode> loopSites) {

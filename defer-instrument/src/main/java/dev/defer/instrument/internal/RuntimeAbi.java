@@ -135,4 +135,17 @@ final class RuntimeAbi {
     static String panicDescriptor(Type returnType) {
         return "(Ljava/lang/Throwable;" + INVOCATION_DESCRIPTOR + ")" + erased(returnType).getDescriptor();
     }
+
+    /**
+     * The runtime's conversion of a {@code Defer.setResult} value for an inline copy of a deferred lambda:
+     * {@code resultInt(Object, Class, String)I} and the like ({@code resultNarrow} for boolean, byte, char and
+     * short), {@code resultObject} with the return type first.
+     *
+     * @param returnType the method's declared return type
+     */
+    static String resultConversion(Type returnType) {
+        int sort = returnType.getSort();
+        return sort == Type.BOOLEAN || sort == Type.BYTE || sort == Type.CHAR || sort == Type.SHORT
+                ? "resultNarrow" : "result" + kind(returnType);
+    }
 }

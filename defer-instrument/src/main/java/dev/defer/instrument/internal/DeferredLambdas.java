@@ -1,0 +1,69 @@
+package dev.defer.instrument.internal;
+
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.Set;
+import org.objectweb.asm.Opcodes;
+import org.objectweb.asm.tree.AbstractInsnNode;
+import org.objectweb.asm.tree.ClassNode;
+import org.objectweb.asm.tree.MethodInsnNode;
+import org.objectweb.asm.tree.MethodNode;
+import org.objectweb.asm.tree.analysis.Frame;
+import org.objectweb.asm.tree.analysis.SourceValue;
+
+/**
+ * What the rewrite of one class does to the bodies of its deferred lambdas ({@link DeferredLambda}), once
+ * every method is rewritten: in each body that only the runtime runs (a record holds its object, or an
+ * open-coded exit expands a copy of its code and hands the object to the runtime only on the panic path), it replaces {@code Defer.recover()} by {@code DeferSupport.recoverInDeferredCall()},
+ * which trusts that its caller is the deferred call itself and skips the stack walk.
+ */
+final class DeferredLambdas {
+    static final String RECOVER_IN_DEFERRED_CALL = "recoverInDeferredCall";
+
+    private final ClassNode owner;
+    private final MethodSelection selection;
+    /** Counted before any method is rewritten: a rewrite adds references (an open-coded handler's copies). */
+    private final DeferredLambda.References references;
+    private final Set<MethodNode> runByRuntimeOnly = Collections.newSetFromMap(new IdentityHashMap<>());
+
+    DeferredLambdas(ClassNode owner, MethodSelection selection) {
+        this.owner = owner;
+        this.selection = selection;
+        this.references = new DeferredLambda.References(owner);
+    }
+
+    /**
+     * The lambda deferred at a site, or null; a body that the rewrite takes as a method of its own
+     * ({@code all=}) is left alone.
+     */
+    DeferredLambda at(MethodNode method, Frame<SourceValue>[] frames, MethodInsnNode site) {
+        DeferredLambda lambda = DeferredLambda.at(owner, references, method, frames, site);
+        return lambda == null || selection.isSelected(lambda.body) ? null : lambda;
+    }
+
+    /** Notes that only the runtime runs this lambda's body: a record holds it, or an open-coded exit calls a copy. */
+    void runByRuntimeOnly(DeferredLambda lambda) {
+        runByRuntimeOnly.add(lambda.body);
+    }
+
+    /** The class being rewritten. */
+    ClassNode owner() {
+        return owner;
+    }
+
+    /** Points the runtime-only bodies' recover() at the runtime's fast path. */
+    void finish() {
+        for (MethodNode body : runByRuntimeOnly) {
+            for (AbstractInsnNode insn = body.instructions.getFirst(); insn != null; insn = insn.getNext()) {
+                if (insn instanceof MethodInsnNode) {
+                    MethodInsnNode call = (MethodInsnNode) insn;
+                    if (call.getOpcode() == Opcodes.INVOKESTATIC && call.owner.equals(RuntimeAbi.API)
+                            && call.name.equals("recover") && call.desc.equals("()Ljava/lang/Object;")) {
+                        call.owner = RuntimeAbi.SUPPORT;
+                        call.name = RECOVER_IN_DEFERRED_CALL;
+                    }
+                }
+            }
+        }
+    }
+}
