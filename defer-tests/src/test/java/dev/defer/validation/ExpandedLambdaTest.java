@@ -208,6 +208,16 @@ class ExpandedLambdaTest {
             return x;
         }
 
+        /** Defer.defer inside a deferred lambda fails there (S13): such a body is never expanded. */
+        @Defers
+        static int nestedDefer() {
+            Defer.defer(() -> {
+                Defer.setResult(2);
+                Defer.defer(() -> log("never"));
+            });
+            return 1;
+        }
+
         /** A void method with a recover() lambda: expanded, and nil at a normal return. */
         @Defers
         static void voidRecover() {
@@ -311,12 +321,20 @@ class ExpandedLambdaTest {
     }
 
     @Test
+    void aDeferInsideADeferredLambdaStillNamesTheLambda() {
+        IllegalStateException e = assertThrows(IllegalStateException.class, Target::nestedDefer);
+        assertTrue(e.getMessage().contains("lambda$nestedDefer$"), e.getMessage());
+        assertTrue(e.getMessage().contains("a lambda body is a method of its own"), e.getMessage());
+    }
+
+    @Test
     void theTargetsAreOpenCoded() throws Exception {
         Map<String, String> expected = new TreeMap<>();
         for (java.lang.reflect.Method method : Target.class.getDeclaredMethods()) {
             if (method.isAnnotationPresent(Defers.class)) {
-                expected.put("Target." + method.getName(),
-                        method.getName().equals("innerRecoversWithRecords") ? "pooled" : "open-coded");
+                String name = method.getName();
+                expected.put("Target." + name, name.equals("innerRecoversWithRecords") ? "pooled"
+                        : name.equals("nestedDefer") ? "stack-style" : "open-coded");
             }
         }
         assertEquals(expected, StrategyMatrixTest.strategies(Target.class));

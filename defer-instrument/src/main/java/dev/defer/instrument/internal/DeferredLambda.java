@@ -56,13 +56,14 @@ final class DeferredLambda {
     }
 
     /**
-     * Whether the body can be expanded inline ({@link InlineExpansion}): small, and every {@code return}
-     * leaves an empty stack, as javac writes it, so that it can become a jump.
+     * Whether the body can be expanded inline ({@link InlineExpansion}): small, free of {@code Defer.defer}
+     * (which fails in a lambda, and must keep failing there, with the lambda named), and every
+     * {@code return} leaves an empty stack, as javac writes it, so that it can become a jump.
      */
     boolean isExpandable() {
         int size = 0;
         for (AbstractInsnNode insn = body.instructions.getFirst(); insn != null; insn = insn.getNext()) {
-            if (insn.getOpcode() >= 0 && ++size > InlineExpansion.MAX_INSTRUCTIONS) {
+            if (insn.getOpcode() >= 0 && ++size > InlineExpansion.MAX_INSTRUCTIONS || RuntimeAbi.isApiDefer(insn)) {
                 return false;
             }
         }
