@@ -66,6 +66,15 @@ class DeferTransformerTest {
         assertNull(transformer.transform(null, "test/Sample", null, null, sample(false)));
         assertNull(transformer.transform(getClass().getClassLoader(), "dev/defer/internal/Sample", null, null,
                 sample(false)));
+        assertNull(transformer.transform(getClass().getClassLoader(), "dev/defer/agent/Sample", null, null,
+                sample(false)));
+        assertNull(transformer.transform(getClass().getClassLoader(), "dev/defer/instrument/Sample", null, null,
+                sample(false)));
+        // Other dev/defer/ packages (the examples, the tests) are classes like any other.
+        assertNotNull(transformer.transform(getClass().getClassLoader(), "dev/defer/examples/Sample", null, null,
+                sample(false)));
+        assertNotNull(transformer.transform(getClass().getClassLoader(), "dev/defer/internalx/Sample", null, null,
+                sample(false)));
     }
 
     @Test
