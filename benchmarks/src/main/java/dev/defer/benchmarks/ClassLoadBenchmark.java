@@ -51,6 +51,15 @@ import org.openjdk.jmh.infra.Blackhole;
  * the agent, and fails the benchmark if the agent is present in a {@code ...WithoutAgent} fork or missing in
  * a {@code ...WithAgent} one.
  *
+ * <p>{@code defineWithNoopAgent} is the reference that splits the difference: the same definitions under
+ * {@link NoopAgent}, whose transformer returns {@code null} for every class and does nothing else. What it costs
+ * over {@code defineWithoutAgent} is the price of any {@code java.lang.instrument} agent (the JVM's class-file-load
+ * hook, the copy of each class file into a new {@code byte[]}, the class name as a {@code String}, the call into
+ * {@code TransformerManager}); what {@code defineWithAgent} costs over it is the defer agent's own work. Its fork
+ * starts without an agent and attaches the no-op agent to itself ({@code -Djdk.attach.allowAttachSelf=true}),
+ * because an annotation cannot name the jar's path; the class-file-load hook is the same for an attached agent.
+ * {@link ClassLoadInterleaved} measures the three paired in one JVM.
+ *
  * <p>Each measured operation is one single shot: every class in a new loader. Before each shot a
  * {@code System.gc()} unloads the classes of the previous one, outside the measurement. The class bytes are
  * generated once per fork, so a {@code define} shot times the JVM's parsing and defining plus the agent's work
@@ -80,6 +89,9 @@ public class ClassLoadBenchmark {
             throw new IllegalStateException(benchmark + " expects the agent to be "
                     + (expectAgent ? "present" : "absent") + " but it is " + (agent ? "present" : "absent")
                     + "; -javaagent arguments of this fork: " + AgentCheck.agentArguments());
+        }
+        if (benchmark.endsWith("WithNoopAgent")) {
+            attachNoopAgent();
         }
         names = new String[CLASSES];
         classFiles = new byte[CLASSES][];
@@ -123,6 +135,46 @@ public class ClassLoadBenchmark {
     @Measurement(iterations = 30, batchSize = 1)
     public void defineWithoutAgent(Blackhole blackhole) {
         defineAll(blackhole);
+    }
+
+    /**
+     * Defines every class in a new loader, with a transformer that returns {@code null} for every class and does
+     * nothing else ({@link NoopAgent}) instead of the defer agent: the floor for any {@code java.lang.instrument}
+     * agent. The fork starts without an agent (as {@code defineWithoutAgent}) and attaches the no-op agent to
+     * itself in the trial setup; {@code -Djdk.attach.allowAttachSelf=true} permits that.
+     */
+    @Benchmark
+    @Fork(value = 3, jvmArgs = {ForkArgs.HEAP_MIN, ForkArgs.HEAP_MAX, ForkArgs.PRE_TOUCH, ALLOW_ATTACH_SELF})
+    @Measurement(iterations = 30, batchSize = 1)
+    public void defineWithNoopAgent(Blackhole blackhole) {
+        defineAll(blackhole);
+    }
+
+    static final String ALLOW_ATTACH_SELF = "-Djdk.attach.allowAttachSelf=true";
+
+    /** Loads {@link NoopAgent} from the jar this class came from into this JVM, and checks that it is there. */
+    static void attachNoopAgent() {
+        if (NoopAgent.installed()) {
+            return;
+        }
+        try {
+            Path jar = Path.of(NoopAgent.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            if (!Files.isRegularFile(jar)) {
+                throw new IllegalStateException("the no-op agent must be loaded from benchmarks.jar, not " + jar);
+            }
+            com.sun.tools.attach.VirtualMachine self =
+                    com.sun.tools.attach.VirtualMachine.attach(Long.toString(ProcessHandle.current().pid()));
+            try {
+                self.loadAgent(jar.toString());
+            } finally {
+                self.detach();
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot attach the no-op agent (" + ALLOW_ATTACH_SELF + " missing?)", e);
+        }
+        if (!NoopAgent.installed()) {
+            throw new IllegalStateException("the no-op agent did not install its transformer");
+        }
     }
 
     /** Loads, links (verifies) and initialises every class from a jar through a new URLClassLoader. */

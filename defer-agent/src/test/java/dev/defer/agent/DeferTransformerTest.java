@@ -66,6 +66,15 @@ class DeferTransformerTest {
         assertNull(transformer.transform(null, "test/Sample", null, null, sample(false)));
         assertNull(transformer.transform(getClass().getClassLoader(), "dev/defer/internal/Sample", null, null,
                 sample(false)));
+        assertNull(transformer.transform(getClass().getClassLoader(), "dev/defer/agent/Sample", null, null,
+                sample(false)));
+        assertNull(transformer.transform(getClass().getClassLoader(), "dev/defer/instrument/Sample", null, null,
+                sample(false)));
+        // Other dev/defer/ packages (the examples, the tests) are classes like any other.
+        assertNotNull(transformer.transform(getClass().getClassLoader(), "dev/defer/examples/Sample", null, null,
+                sample(false)));
+        assertNotNull(transformer.transform(getClass().getClassLoader(), "dev/defer/internalx/Sample", null, null,
+                sample(false)));
     }
 
     @Test
@@ -110,6 +119,38 @@ class DeferTransformerTest {
         DeferTransformer transformer = transformer("");
         assertNull(transformer.transform(getClass().getClassLoader(), "test/Plain", null, null,
                 TestClasses.misuseOnly("test/Plain", 7)));
+        assertEquals("", log());
+    }
+
+    /** {@code test/Big}: thousands of constants of every kind, then {@code @Defers} on one method only. */
+    private static byte[] bigClass(boolean defers) {
+        ClassWriter writer = new ClassWriter(0);
+        writer.visit(Opcodes.V17, Opcodes.ACC_PUBLIC, "test/Big", null, "java/lang/Object", null);
+        for (int i = 0; i < 5000; i++) {
+            writer.newConst((long) i);
+            writer.newConst((double) i);
+            writer.newConst("text " + i);
+            writer.newMethod("test/Other", "m" + i, "()V", false);
+        }
+        MethodVisitor method = writer.visitMethod(Opcodes.ACC_STATIC, "work", "()V", null, null);
+        if (defers) {
+            method.visitAnnotation("Ldev/defer/Defers;", true).visitEnd();
+        }
+        method.visitCode();
+        method.visitInsn(Opcodes.RETURN);
+        method.visitMaxs(0, 0);
+        method.visitEnd();
+        writer.visitEnd();
+        return writer.toByteArray();
+    }
+
+    @Test
+    void aMethodAnnotationAfterALargeConstantPoolIsFound() {
+        DeferTransformer transformer = transformer("verbose");
+        assertNotNull(transformer.transform(getClass().getClassLoader(), "test/Big", null, null, bigClass(true)));
+        assertEquals("defer-agent: rewrote test.Big.work()V" + System.lineSeparator(), log());
+        err.reset();
+        assertNull(transformer.transform(getClass().getClassLoader(), "test/Big", null, null, bigClass(false)));
         assertEquals("", log());
     }
 

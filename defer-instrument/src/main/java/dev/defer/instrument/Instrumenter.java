@@ -37,6 +37,10 @@ public final class Instrumenter {
      * The test of the {@code all=} prefixes, by internal class name; shared with {@link MisuseScanner}.
      */
     static Predicate<String> prefixMatcher(List<String> allPrefixes) {
+        if (allPrefixes.isEmpty()) {
+            // The usual case: asked for every class the agent sees, so answered without a loop.
+            return className -> false;
+        }
         List<String> prefixes = new ArrayList<>();
         for (String prefix : allPrefixes) {
             prefixes.add(prefix.replace('.', '/'));

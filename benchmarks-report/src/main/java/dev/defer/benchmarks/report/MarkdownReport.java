@@ -253,8 +253,9 @@ final class MarkdownReport {
         line("JMH starts each fork with the host JVM's arguments unless `@Fork(jvmArgs = ...)` replaces them, so");
         line("the `-javaagent` given to `java -jar benchmarks.jar` reaches every fork. Each benchmark's trial setup");
         line("checks it by running a `@Defers` method (`AgentCheck`), and fails the benchmark if the agent is missing;");
-        line("the `...WithoutAgent` cases of `ClassLoadBenchmark` alone replace the arguments and check that the agent");
-        line("is absent.");
+        line("the `...WithoutAgent` cases of `ClassLoadBenchmark` and its `defineWithNoopAgent` alone replace the");
+        line("arguments and check that the agent is absent (`defineWithNoopAgent` then attaches a no-op agent to its");
+        line("own JVM).");
         line("The forks' JVM arguments, as JMH recorded them:");
         line();
         Map<List<String>, List<String>> byArgs = new LinkedHashMap<>();

@@ -53,6 +53,9 @@ final class Suite {
         d("ClassLoadBenchmark.defineWithAgent",
                 "define 5,000 generated classes (no `@Defers`) in a new loader, with the agent");
         d("ClassLoadBenchmark.defineWithoutAgent", "the same without the agent");
+        d("ClassLoadBenchmark.defineWithNoopAgent",
+                "the same with a no-op agent instead (one transformer that returns `null` for every class): the floor "
+                        + "for any `java.lang.instrument` agent");
         d("ClassLoadBenchmark.loadFromJarWithAgent",
                 "load, verify and initialise the same 5,000 classes from a jar (new `URLClassLoader`), with the agent");
         d("ClassLoadBenchmark.loadFromJarWithoutAgent", "the same without the agent");
@@ -127,7 +130,12 @@ final class Suite {
             other("16 loop defers (static method reference), Java / Go's LoopDefer16",
                     "LoopDeferBenchmark.loopDefer16", GO + "LoopDefer16"),
             other("class loading from a jar (load, verify, initialise) with the agent / without",
-                    "ClassLoadBenchmark.loadFromJarWithAgent", "ClassLoadBenchmark.loadFromJarWithoutAgent"));
+                    "ClassLoadBenchmark.loadFromJarWithAgent", "ClassLoadBenchmark.loadFromJarWithoutAgent"),
+            other("define 5,000 classes, defer agent / no-op agent: the defer agent's own work",
+                    "ClassLoadBenchmark.defineWithAgent", "ClassLoadBenchmark.defineWithNoopAgent"),
+            other("define 5,000 classes, no-op agent / no agent: the price of any agent (the JVM's copy of each class "
+                    + "file for the transformers)",
+                    "ClassLoadBenchmark.defineWithNoopAgent", "ClassLoadBenchmark.defineWithoutAgent"));
 
     private static Ratio other(String label, String numerator, String denominator) {
         return new Ratio(label, numerator, denominator, Double.NaN, Bytes.ANY, "");

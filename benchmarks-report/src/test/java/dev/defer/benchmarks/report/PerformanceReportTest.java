@@ -49,7 +49,9 @@ class PerformanceReportTest {
                 benchmark("ClassLoadBenchmark.defineWithAgent", "ss", 80.0, "4.0", "ms/op", "gc.alloc.rate.norm",
                         9.0e6, agent, "-Xms1g"),
                 benchmark("ClassLoadBenchmark.defineWithoutAgent", "ss", 78.0, "4.0", "ms/op",
-                        "gc.alloc.rate.norm", 1.5e6, "-Xms1g")) + "]";
+                        "gc.alloc.rate.norm", 1.5e6, "-Xms1g"),
+                benchmark("ClassLoadBenchmark.defineWithNoopAgent", "ss", 79.0, "4.0", "ms/op",
+                        "gc.alloc.rate.norm", 9.0e6, "-Xms1g", "-Djdk.attach.allowAttachSelf=true")) + "]";
         Path file = dir.resolve("jmh.json");
         Files.writeString(file, json);
         return file;
@@ -76,7 +78,7 @@ class PerformanceReportTest {
     @Test
     void readsJmhJson() throws IOException {
         List<JmhResult> results = JmhResult.read(jmhJson());
-        assertEquals(7, results.size());
+        assertEquals(8, results.size());
         JmhResult first = results.get(0);
         assertEquals("OneDeferBenchmark.tryFinally", first.shortName());
         assertEquals(1.25, first.score());
@@ -156,6 +158,10 @@ class PerformanceReportTest {
                 + "`OneDeferBenchmark.tryFinally` | 2.40 |"), text);
         assertTrue(text.contains("**missed** (bytes)"), "16 loop defers allocate: " + text);
         assertTrue(text.contains("| three defers / three nested try/finally |") && text.contains("not measured"));
+        assertTrue(text.contains("| define 5,000 classes, defer agent / no-op agent: the defer agent's own work | "
+                + "`ClassLoadBenchmark.defineWithAgent` | `ClassLoadBenchmark.defineWithNoopAgent` | 1.01 |"), text);
+        assertTrue(text.contains("`ClassLoadBenchmark.defineWithNoopAgent` | `ClassLoadBenchmark.defineWithoutAgent` | 1.01 |"),
+                text);
         assertTrue(text.contains("the whole run took 12 min 05 s"));
         assertTrue(text.contains("`-javaagent:defer-agent/target/defer-agent.jar`"), "paths relative to the root");
         assertTrue(text.contains("![") && text.contains("](performance.png)"));
