@@ -56,7 +56,7 @@ public final class DeferSupport {
      * @param invocation the invocation that registers it
      */
     public static void deferStacked(Deferred call, Invocation invocation) {
-        invocation.push(invocation.thread.stackRecord(), DeferRecord.NO_ARGUMENTS, checkNotNull(call), null, null);
+        invocation.push(DeferRecord.NO_ARGUMENTS, checkNotNull(call), null, null);
     }
 
     /**
@@ -67,7 +67,7 @@ public final class DeferSupport {
      * @param invocation the invocation that registers it
      */
     public static void deferStacked(Deferred1<?> call, Object a, Invocation invocation) {
-        invocation.push(invocation.thread.stackRecord(), DeferRecord.ONE_ARGUMENT, checkNotNull(call), a, null);
+        invocation.push(DeferRecord.ONE_ARGUMENT, checkNotNull(call), a, null);
     }
 
     /**
@@ -79,18 +79,19 @@ public final class DeferSupport {
      * @param invocation the invocation that registers it
      */
     public static void deferStacked(Deferred2<?, ?> call, Object a, Object b, Invocation invocation) {
-        invocation.push(invocation.thread.stackRecord(), DeferRecord.TWO_ARGUMENTS, checkNotNull(call), a, b);
+        invocation.push(DeferRecord.TWO_ARGUMENTS, checkNotNull(call), a, b);
     }
 
     /**
      * {@code Defer.defer(call)} at a loop site (one on a cycle of the method's control flow, which may
-     * run any number of times): the record comes from the thread's bounded pool.
+     * run any number of times): the record is the next entry of the thread's record stack, as at a
+     * top-level site.
      *
      * @param call the deferred call
      * @param invocation the invocation that registers it
      */
     public static void deferPooled(Deferred call, Invocation invocation) {
-        invocation.push(invocation.thread.allocateRecord(), DeferRecord.NO_ARGUMENTS, checkNotNull(call), null, null);
+        invocation.push(DeferRecord.NO_ARGUMENTS, checkNotNull(call), null, null);
     }
 
     /**
@@ -101,7 +102,7 @@ public final class DeferSupport {
      * @param invocation the invocation that registers it
      */
     public static void deferPooled(Deferred1<?> call, Object a, Invocation invocation) {
-        invocation.push(invocation.thread.allocateRecord(), DeferRecord.ONE_ARGUMENT, checkNotNull(call), a, null);
+        invocation.push(DeferRecord.ONE_ARGUMENT, checkNotNull(call), a, null);
     }
 
     /**
@@ -113,7 +114,7 @@ public final class DeferSupport {
      * @param invocation the invocation that registers it
      */
     public static void deferPooled(Deferred2<?, ?> call, Object a, Object b, Invocation invocation) {
-        invocation.push(invocation.thread.allocateRecord(), DeferRecord.TWO_ARGUMENTS, checkNotNull(call), a, b);
+        invocation.push(DeferRecord.TWO_ARGUMENTS, checkNotNull(call), a, b);
     }
 
     /**
@@ -141,8 +142,7 @@ public final class DeferSupport {
      */
     public static void handOver(Invocation invocation, int mask, int bit, int arity, Object call, Object a, Object b) {
         if ((mask & bit) != 0) {
-            // A pooled record: the invocation is not on the stack yet, so it owns no record stack entries.
-            invocation.push(invocation.thread.allocateRecord(), arity, call, a, b);
+            invocation.handOver(arity, call, a, b);
         }
     }
 

@@ -1,19 +1,31 @@
 package dev.defer.internal;
 
+import java.util.Arrays;
+
 /**
  * A thread's defer state: the stack of active invocations (Go's per-goroutine {@code _defer} list, here
- * split per invocation), the invocation whose deferred calls are running, and a bounded pool of records.
+ * split per invocation), the invocation whose deferred calls are running, and the record stack that holds
+ * every invocation's deferred calls.
+ *
+ * <p>The record stack is one {@code Object[]} (its layout: {@link DeferRecord}): an invocation owns the
+ * slots from its {@link Invocation#recordStackBase base} to its {@link Invocation#end end}, filled in
+ * registration order by top-level and loop sites alike, so its deferred calls run by walking that range
+ * downwards. Registering a call without arguments stores one reference and bumps an index; no record is
+ * allocated, linked, taken from or returned to a pool. The array grows with the deepest use (a loop of
+ * 1,000,000 defers makes it at least 1,000,000 long) and shrinks back to {@link #RECORD_STACK_LIMIT}
+ * slots once the exits bring the stack below that, so one huge loop does not pin its memory for the
+ * thread's lifetime.
  *
  * <p>Looked up once per invocation, in {@link DeferSupport#enter}; everything after goes through the
  * {@link Invocation}. Only its own thread touches it, so nothing here is synchronised.
  */
 public final class DeferThread {
-    /** Records kept for reuse per thread; beyond this, one huge loop's records go to the collector. */
-    static final int RECORD_POOL_LIMIT = 1024;
     /** Invocation objects kept for reuse per thread; deeper recursion allocates and frees them. */
     static final int INVOCATION_POOL_DEPTH = 1024;
-    /** Stack-style records per thread; top-level defers beyond it (deep recursion) use pooled records. */
+    /** Record slots a thread keeps once its invocations no longer need more (its memory bound). */
     static final int RECORD_STACK_LIMIT = 4096;
+    /** The record stack's first size. */
+    static final int INITIAL_RECORD_STACK = 16;
 
     private static final ThreadLocal<DeferThread> CURRENT = ThreadLocal.withInitial(DeferThread::new);
 
@@ -24,12 +36,11 @@ public final class DeferThread {
     /** The innermost invocation whose deferred calls are running. */
     Invocation finishing;
 
-    private DeferRecord freeRecords;
-    private int freeRecordCount;
-
-    /** Stack-style records of top-level defers: entries below {@link #recordStackTop} are in use. */
-    private DeferRecord[] recordStack = new DeferRecord[16];
-    int recordStackTop;
+    /**
+     * The record stack. The slots in use end at {@link #top}'s {@link Invocation#end}: the top invocation's
+     * records lie above those of every other active invocation (see {@link Invocation#push}).
+     */
+    Object[] slots = new Object[INITIAL_RECORD_STACK];
 
     private DeferThread() {
     }
@@ -46,8 +57,9 @@ public final class DeferThread {
 
     /**
      * The next invocation object, set up but not yet on the stack: an open-coded method's handler fills it
-     * with the pending deferred calls, and {@link Invocation#finish} puts it on the stack. Should the
-     * handler fail half-way (a stack overflow), nothing is left on this thread's stack.
+     * with the pending deferred calls ({@link Invocation#handOver}), and {@link Invocation#finish} puts it on
+     * the stack. Should the handler fail half-way (a stack overflow), nothing is left on this thread's
+     * stack; the slots it wrote lie above the top's end, where the next records overwrite them.
      */
     Invocation prepare(Class<?> owner, String method) {
         Invocation below = top;
@@ -63,49 +75,39 @@ public final class DeferThread {
         invocation.owner = owner;
         invocation.method = method;
         // A reused object may be one an abnormal exit left behind: drop its records and its slot.
-        invocation.head = null;
+        int base = usedSlots();
+        invocation.recordStackBase = base;
+        invocation.end = base;
         invocation.primitive = 0L;
         invocation.reference = null;
-        invocation.recordStackBase = recordStackTop;
         return invocation;
     }
 
-    /** A record for a top-level defer: the next entry of the record stack, found by bumping an index. */
-    DeferRecord stackRecord() {
-        int index = recordStackTop;
-        DeferRecord[] stack = recordStack;
-        if (index == stack.length) {
-            if (index == RECORD_STACK_LIMIT) {
-                return allocateRecord();
-            }
-            stack = recordStack = java.util.Arrays.copyOf(stack, index * 2);
+    /**
+     * Makes room for a record that needs the slots up to {@code needed} (exclusive): at least doubles the
+     * array, so that a long loop copies it a logarithmic number of times.
+     *
+     * @return the new array
+     */
+    Object[] growSlots(int needed) {
+        Object[] old = slots;
+        long capacity = Math.max((long) old.length * 2, needed);
+        if (needed < 0 || capacity > Integer.MAX_VALUE - 8) {
+            throw new OutOfMemoryError("defer: too many deferred calls on one thread");
         }
-        DeferRecord record = stack[index];
-        if (record == null) {
-            record = stack[index] = new DeferRecord();
-            record.stacked = true;
-        }
-        recordStackTop = index + 1;
-        return record;
+        Object[] grown = Arrays.copyOf(old, (int) capacity);
+        slots = grown;
+        return grown;
     }
 
-    DeferRecord allocateRecord() {
-        DeferRecord record = freeRecords;
-        if (record == null) {
-            return new DeferRecord();
-        }
-        freeRecords = record.next;
-        freeRecordCount--;
-        return record;
-    }
-
-    /** Returns a record after its call ran: a pooled one to the pool; a stacked one is freed at pop. */
-    void releaseRecord(DeferRecord record) {
-        record.clear();
-        if (!record.stacked && freeRecordCount < RECORD_POOL_LIMIT) {
-            record.next = freeRecords;
-            freeRecords = record;
-            freeRecordCount++;
+    /**
+     * Gives back the slots beyond {@link #RECORD_STACK_LIMIT} once no active invocation uses them: called
+     * by an exit that leaves a grown array behind. An invocation whose deferred calls are running when a
+     * nested exit trims the array has its slots below that exit's base, so they are copied.
+     */
+    void trimSlots() {
+        if (usedSlots() <= RECORD_STACK_LIMIT && slots.length > RECORD_STACK_LIMIT) {
+            slots = Arrays.copyOf(slots, RECORD_STACK_LIMIT);
         }
     }
 
@@ -127,14 +129,19 @@ public final class DeferThread {
         return lastResultType;
     }
 
-    /** The number of pooled records: for tests of the pool's bound. */
-    int pooledRecordCount() {
-        return freeRecordCount;
+    /** The number of record slots the thread holds: for tests of the memory bound. */
+    int slotCapacity() {
+        return slots.length;
     }
 
-    /** The number of stack-style records in use: for tests that exits free them. */
-    int stackedRecordCount() {
-        return recordStackTop;
+    /**
+     * Where the next invocation's records start: the top invocation's end, which lies at or above the end
+     * of every active invocation. It may also lie above slots that an abnormal exit abandoned (never below
+     * a live one): the next push of the invocation below overwrites them, and they never run (S12).
+     */
+    int usedSlots() {
+        Invocation t = top;
+        return t == null ? 0 : t.end;
     }
 
     /**

@@ -18,10 +18,14 @@ public final class Invocation {
 
     Class<?> owner;
     String method;
-    /** The deferred calls, last registered first. */
-    DeferRecord head;
-    /** The thread's record stack index when the invocation started: its stack-style records lie above. */
+    /** The first slot of the thread's record stack this invocation owns: where it started. */
     int recordStackBase;
+    /**
+     * One past this invocation's last record: the slots from the base to here are this invocation's
+     * deferred calls, oldest first, and nobody else's (S12). While this invocation is the thread's top,
+     * a nested invocation starts here.
+     */
+    int end;
 
     /** The result slot of primitive methods: the value, or the raw bits of a float or a double. */
     long primitive;
@@ -42,16 +46,64 @@ public final class Invocation {
     }
 
     boolean hasDeferredCalls() {
-        return head != null;
+        return end != recordStackBase;
     }
 
-    void push(DeferRecord record, int arity, Object function, Object a, Object b) {
-        record.arity = arity;
-        record.function = function;
-        record.a = a;
-        record.b = b;
-        record.next = head;
-        head = record;
+    /**
+     * Registers a deferred call of this invocation's body: writes its record on the thread's record stack,
+     * above this invocation's last one (layout: {@link DeferRecord}). Inlined with a constant arity, a call
+     * without arguments is one reference store, one index store and a test; the thread's state is not
+     * written.
+     *
+     * <p>The test keeps the invariant that nested invocations rely on: the thread's top invocation ends at
+     * or above every active invocation's records. Only the invocation whose body runs registers calls here,
+     * so it is the innermost active one; if it is not the top, an invocation above it ended abnormally (a
+     * stack overflow inside the runtime, before its exit ran), and it becomes the top again. Without that,
+     * a method entered next would start at the abandoned invocation's end, below this one's new records.
+     *
+     * @param arity {@link DeferRecord#NO_ARGUMENTS}, {@link DeferRecord#ONE_ARGUMENT} or
+     *     {@link DeferRecord#TWO_ARGUMENTS}
+     */
+    void push(int arity, Object function, Object a, Object b) {
+        write(arity, function, a, b);
+        DeferThread t = thread;
+        if (t.top != this) {
+            // An invocation above ended abnormally and is still the top. (Abandoned slots this push
+            // overwrote are nobody's now.)
+            t.top = this;
+        }
+    }
+
+    /**
+     * Registers a deferred call that an open-coded method's handler hands over, before {@link #finish}
+     * puts this invocation on the stack: no code runs in between, so it need not be the top yet, and a
+     * handler that fails half-way leaves nothing on the thread's stack.
+     */
+    void handOver(int arity, Object function, Object a, Object b) {
+        write(arity, function, a, b);
+    }
+
+    private void write(int arity, Object function, Object a, Object b) {
+        DeferThread t = thread;
+        int index = end;
+        Object[] slots = t.slots;
+        int next = index + DeferRecord.size(arity);
+        if (next > slots.length) {
+            slots = t.growSlots(next);
+        }
+        if (arity == DeferRecord.NO_ARGUMENTS) {
+            slots[index] = function;
+        } else if (arity == DeferRecord.ONE_ARGUMENT) {
+            slots[index] = function;
+            slots[index + 1] = a;
+            slots[index + 2] = null;
+        } else {
+            slots[index] = function;
+            slots[index + 1] = a;
+            slots[index + 2] = b;
+            slots[index + 3] = DeferRecord.TWO;
+        }
+        end = next;
     }
 
     /**
@@ -62,30 +114,37 @@ public final class Invocation {
      * @return the reference result slot; a primitive one stays in {@link #primitive} until the next enter
      */
     Object finish(Throwable thrown) {
+        DeferThread t = thread;
         Throwable left;
         Object result;
         try {
             // This invocation's body is over: it is the top, and whatever is above was left by an
-            // abnormal exit. An open-coded method's invocation joins the stack only here.
-            thread.top = this;
-            panic = thrown;
-            goexit = pendingGoexit(thrown, 0);
-            if (head != null) {
-                runDeferredCalls();
+            // abnormal exit. An open-coded method's invocation joins the stack only here. (Tests before the
+            // reference stores here spare their write barriers in the common case.)
+            if (t.top != this) {
+                t.top = this;
+            }
+            if (thrown != null) {
+                panic = thrown;
+                goexit = pendingGoexit(thrown, 0);
+            }
+            if (end != recordStackBase) {
+                runDeferredCalls(t);
             }
             left = panic;
             result = reference;
         } finally {
             // The writes of pop(), made here rather than through a call, which a stack overflow could stop.
-            DeferThread t = thread;
+            // Resetting panic and goexit here keeps them null outside finish, as the test above expects.
             t.top = below;
-            t.recordStackTop = recordStackBase;
-            head = null;
             reference = null;
             owner = null;
             method = null;
             panic = null;
             goexit = null;
+            if (t.slots.length > DeferThread.RECORD_STACK_LIMIT) {
+                t.trimSlots();
+            }
         }
         if (left != null) {
             throw DeferThread.sneakyThrow(left);
@@ -93,30 +152,24 @@ public final class Invocation {
         return result;
     }
 
-    private void runDeferredCalls() {
-        DeferThread t = thread;
-        finishingBelow = t.finishing;
+    /** Runs this invocation's records, last first, while recover() may see it as the finishing one. */
+    private void runDeferredCalls(DeferThread t) {
+        // finishingBelow is read only while this invocation is t.finishing, so it needs no reset after
+        // (and a reused object usually finds the same value there already).
+        Invocation outer = t.finishing;
+        if (finishingBelow != outer) {
+            finishingBelow = outer;
+        }
         t.finishing = this;
         try {
-            DeferRecord record;
-            while ((record = head) != null) {
-                head = record.next;
-                try {
-                    record.call();
-                } catch (Throwable replacement) {
-                    replacePanic(replacement);
-                } finally {
-                    t.releaseRecord(record);
-                }
-            }
+            DeferRecord.call(this, t, recordStackBase, end);
         } finally {
-            t.finishing = finishingBelow;
-            finishingBelow = null;
+            t.finishing = outer;
         }
     }
 
     /** A deferred call threw: its throwable is the panic now, and keeps the one it replaced. */
-    private void replacePanic(Throwable replacement) {
+    void replacePanic(Throwable replacement) {
         Throwable replaced = panic;
         if (replaced != null && replaced != replacement && !isCauseOf(replaced, replacement)) {
             replacement.addSuppressed(replaced);
@@ -164,19 +217,20 @@ public final class Invocation {
     }
 
     /**
-     * Leaves the invocation without deferred calls: makes the one below it the top, and frees its
-     * stack-style records at once (S12: an exit never runs another's calls, and whatever an abnormal exit
-     * left above is dropped).
+     * Leaves the invocation without deferred calls: makes the one below it the top, which frees the record
+     * slots above that one's end at once (S12: an exit never runs another's calls, and whatever an abnormal
+     * exit left above is dropped).
      */
     void pop() {
         DeferThread t = thread;
         t.top = below;
-        t.recordStackTop = recordStackBase;
-        head = null;
         reference = null;
         // A pooled object must not pin the class (and its loader) of the last method that used it.
         owner = null;
         method = null;
+        if (t.slots.length > DeferThread.RECORD_STACK_LIMIT) {
+            t.trimSlots();
+        }
     }
 
     /** Reads the result slot, boxed: Defer.result(). */
