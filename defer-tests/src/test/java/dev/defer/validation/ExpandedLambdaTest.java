@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -218,6 +219,24 @@ class ExpandedLambdaTest {
             return 1;
         }
 
+        /**
+         * A lambda held in a variable is not one the agent vouches for: called directly, outside any
+         * deferral, while a caller panics, its recover() must walk the stack and return nil. (The call of
+         * {@code held.run()} is code the open-coding screen cannot follow, so both methods keep records.)
+         */
+        @Defers
+        static void outerPanicsAndRunsAHeldLambda() {
+            Defer.defer(() -> runsHeld());
+            throw Defer.panic("p");
+        }
+
+        @Defers
+        static void runsHeld() throws Exception {
+            dev.defer.Deferred held = () -> log("held " + Defer.recover());
+            Defer.defer(held);
+            held.run();
+        }
+
         /** A void method with a recover() lambda: expanded, and nil at a normal return. */
         @Defers
         static void voidRecover() {
@@ -321,6 +340,13 @@ class ExpandedLambdaTest {
     }
 
     @Test
+    void aHeldLambdaCalledDirectlyDoesNotRecover() {
+        Panic p = assertThrows(Panic.class, Target::outerPanicsAndRunsAHeldLambda);
+        assertEquals("p", p.value());
+        assertEquals(List.of("held null", "held null"), Target.LOG);
+    }
+
+    @Test
     void aDeferInsideADeferredLambdaStillNamesTheLambda() {
         IllegalStateException e = assertThrows(IllegalStateException.class, Target::nestedDefer);
         assertTrue(e.getMessage().contains("lambda$nestedDefer$"), e.getMessage());
@@ -334,7 +360,8 @@ class ExpandedLambdaTest {
             if (method.isAnnotationPresent(Defers.class)) {
                 String name = method.getName();
                 expected.put("Target." + name, name.equals("innerRecoversWithRecords") ? "pooled"
-                        : name.equals("nestedDefer") ? "stack-style" : "open-coded");
+                        : Set.of("nestedDefer", "runsHeld", "outerPanicsAndRunsAHeldLambda").contains(name) ? "stack-style"
+                        : "open-coded");
             }
         }
         assertEquals(expected, StrategyMatrixTest.strategies(Target.class));
