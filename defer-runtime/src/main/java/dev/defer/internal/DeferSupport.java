@@ -19,7 +19,7 @@ import dev.defer.Deferred2;
  */
 public final class DeferSupport {
     /** The version of this ABI; the agent writes it into every class it rewrites. */
-    public static final int ABI_VERSION = 1;
+    public static final int ABI_VERSION = 2;
 
     private DeferSupport() {
     }
