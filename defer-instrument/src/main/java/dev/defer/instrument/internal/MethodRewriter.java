@@ -87,7 +87,7 @@ final class MethodRewriter {
         }
         Frame<SourceValue>[] frames = sites.isEmpty() ? null : analyze(method);
         if (!sites.isEmpty() && loopSites.isEmpty()) {
-            OpenCodedRewriter openCoded = OpenCodedRewriter.plan(owner, safety.get(), lambdas, withFrames, method,
+            OpenCodedRewriter openCoded = OpenCodingPlan.plan(owner, safety.get(), lambdas, withFrames, method,
                     sites, flow, frames);
             if (openCoded != null) {
                 openCoded.rewrite();

@@ -1,16 +1,11 @@
 package dev.defer.instrument.internal;
 
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import org.objectweb.asm.Handle;
 import org.objectweb.asm.Opcodes;
 import org.objectweb.asm.Type;
 import org.objectweb.asm.tree.AbstractInsnNode;
-import org.objectweb.asm.tree.ClassNode;
 import org.objectweb.asm.tree.FrameNode;
 import org.objectweb.asm.tree.InsnList;
 import org.objectweb.asm.tree.InsnNode;
@@ -23,9 +18,6 @@ import org.objectweb.asm.tree.MethodNode;
 import org.objectweb.asm.tree.TryCatchBlockNode;
 import org.objectweb.asm.tree.TypeInsnNode;
 import org.objectweb.asm.tree.VarInsnNode;
-import org.objectweb.asm.tree.analysis.Frame;
-import org.objectweb.asm.tree.analysis.SourceInterpreter;
-import org.objectweb.asm.tree.analysis.SourceValue;
 
 /**
  * Open-coded defers (Go 1.14): for a method whose defer sites are all top-level, at most eight, the
@@ -45,9 +37,10 @@ import org.objectweb.asm.tree.analysis.SourceValue;
  * </pre>
  *
  * <p>Site indices follow the control flow (a site that can reach another comes first), so "last
- * registered first" is "highest bit first". A method qualifies only when the rewrite can see that no
- * deferred call and no code of the body reads or writes the result slot ({@link InlineSafety}), and
- * when every {@code return} leaves nothing on the stack but its value.
+ * registered first" is "highest bit first". A method qualifies ({@link OpenCodingPlan}) only when the
+ * rewrite can see every read and write of the result slot ({@link InlineSafety}): none, or only in the body
+ * of a deferred lambda of the class, which the exit then expands ({@link InlineExpansion}) with the slot
+ * in a local; and when every {@code return} leaves nothing on the stack but its value.
  */
 final class OpenCodedRewriter {
     /** Go's limit: more sites than this, and the method uses runtime records. */
@@ -59,12 +52,27 @@ final class OpenCodedRewriter {
     private final List<MethodInsnNode> sites;
     private final Type returnType;
     private final DeferredLambdas lambdas;
-    /** Per site in {@link #sites} order: the lambda whose body the exit calls directly, or null. */
+    /** Per site in {@link #sites} order: the lambda whose body the exit expands, or null. */
     private final DeferredLambda[] direct;
     /** Frames of the original code that hold a direct lambda's object on the stack, with its depth. */
     private final Map<FrameNode, Integer> framesHoldingLambdas;
+    private final boolean isVoid;
+    private final Type slotType;
 
-    private OpenCodedRewriter(String owner, boolean withFrames, MethodNode method, List<MethodInsnNode> sites,
+    // The new locals, set by allocateLocals: slot numbers, -1 where a site has none.
+    private int first;
+    private int mask;
+    private int[] functions;
+    private int[][] captures;
+    private int[] firstArguments;
+    private int[] secondArguments;
+    private int result;
+    /** One past the last new local: where the expansions' locals start. */
+    private int localsEnd;
+    /** The frame types of the new locals, in slot order. */
+    private final List<Object> localTypes = new ArrayList<>();
+
+    OpenCodedRewriter(String owner, boolean withFrames, MethodNode method, List<MethodInsnNode> sites,
             DeferredLambdas lambdas, DeferredLambda[] direct, Map<FrameNode, Integer> framesHoldingLambdas) {
         this.owner = owner;
         this.withFrames = withFrames;
@@ -74,117 +82,51 @@ final class OpenCodedRewriter {
         this.lambdas = lambdas;
         this.direct = direct;
         this.framesHoldingLambdas = framesHoldingLambdas;
-    }
-
-    /**
-     * Plans the open-coding of a method, or returns null when it does not qualify.
-     *
-     * @param safety the screen, reading the class as it was before any method was rewritten
-     * @param sites the method's Defer.defer calls, none of them on a cycle
-     * @param frames the method's frames from a {@code SourceInterpreter} analysis, or null if it failed
-     */
-    static OpenCodedRewriter plan(ClassNode owner, InlineSafety safety, DeferredLambdas lambdas, boolean withFrames,
-            MethodNode method, List<MethodInsnNode> sites, ControlFlow flow, Frame<SourceValue>[] frames) {
-        if (sites.isEmpty() || sites.size() > MAX_SITES || frames == null) {
-            return null;
-        }
-        boolean isVoid = Type.getReturnType(method.desc).getSort() == Type.VOID;
-        Set<AbstractInsnNode> siteLambdas = new HashSet<>();
-        Map<MethodInsnNode, DeferredLambda> directAt = new HashMap<>();
-        Map<FrameNode, Integer> holding = new HashMap<>();
-        for (MethodInsnNode site : sites) {
-            Frame<SourceValue> frame = frames[method.instructions.indexOf(site)];
-            if (frame == null) {
-                return null;
-            }
-            int arguments = Type.getArgumentTypes(site.desc).length;
-            int position = frame.getStackSize() - arguments;
-            SourceValue function = frame.getStack(position);
-            if (function.insns.size() != 1 || !(function.insns.iterator().next() instanceof InvokeDynamicInsnNode)) {
-                return null;
-            }
-            InvokeDynamicInsnNode indy = (InvokeDynamicInsnNode) function.insns.iterator().next();
-            DeferredLambda lambda = withFrames ? lambdas.at(method, frames, site) : null;
-            if (lambda != null && lambda.isExpandable() && safety.isSafeDirectBody(lambda.body.name, lambda.body.desc)
-                    && !(isVoid && InlineExpansion.usesResult(lambda.body))) {
-                directAt.put(site, lambda);
-                holding.putAll(framesHolding(method, frames, indy, position));
-            } else {
-                Handle implementation = InlineSafety.lambdaImplementation(indy);
-                if (implementation == null || !safety.isSafeTarget(implementation)) {
-                    return null;
-                }
-            }
-            siteLambdas.add(indy);
-        }
-        if (!safety.isSafeBody(method, siteLambdas)) {
-            return null;
-        }
-        for (AbstractInsnNode insn = method.instructions.getFirst(); insn != null; insn = insn.getNext()) {
-            if (RuntimeAbi.isReturn(insn)) {
-                Frame<SourceValue> frame = frames[method.instructions.indexOf(insn)];
-                if (frame != null && frame.getStackSize() != (isVoid ? 0 : 1)) {
-                    return null;
-                }
-            }
-        }
-        List<MethodInsnNode> ordered = inFlowOrder(sites, flow);
-        DeferredLambda[] direct = new DeferredLambda[ordered.size()];
-        for (int k = 0; k < ordered.size(); k++) {
-            direct[k] = directAt.get(ordered.get(k));
-        }
-        return new OpenCodedRewriter(owner.name, withFrames, method, ordered, lambdas, direct, holding);
-    }
-
-    /** The stack map frames of the code that hold the lambda object, which the rewrite no longer creates there. */
-    private static Map<FrameNode, Integer> framesHolding(MethodNode method, Frame<SourceValue>[] frames,
-            InvokeDynamicInsnNode indy, int position) {
-        Map<FrameNode, Integer> holding = new HashMap<>();
-        for (int i = 0; i < frames.length; i++) {
-            AbstractInsnNode insn = method.instructions.get(i);
-            Frame<SourceValue> frame = frames[i];
-            if (insn instanceof FrameNode && frame != null && frame.getStackSize() > position
-                    && frame.getStack(position).insns.contains(indy)) {
-                holding.put((FrameNode) insn, position);
-            }
-        }
-        return holding;
-    }
-
-    /** Sorts the sites so that a site that can reach another comes before it. */
-    private static List<MethodInsnNode> inFlowOrder(List<MethodInsnNode> sites, ControlFlow flow) {
-        List<MethodInsnNode> remaining = new ArrayList<>(sites);
-        List<MethodInsnNode> ordered = new ArrayList<>();
-        while (!remaining.isEmpty()) {
-            for (MethodInsnNode candidate : remaining) {
-                boolean reachedByAnother = false;
-                for (MethodInsnNode other : remaining) {
-                    if (other != candidate && flow.reaches(other, candidate)) {
-                        reachedByAnother = true;
-                        break;
-                    }
-                }
-                if (!reachedByAnother) {
-                    ordered.add(candidate);
-                    remaining.remove(candidate);
-                    break;
-                }
-            }
-        }
-        return ordered;
+        this.isVoid = returnType.getSort() == Type.VOID;
+        this.slotType = RuntimeAbi.erased(returnType);
     }
 
     /** Rewrites the method in place. */
     void rewrite() {
         InsnList code = method.instructions;
-        int first = method.maxLocals;
-        int mask = first;
+        allocateLocals();
+        LabelNode bodyStart = new LabelNode();
+        LabelNode bodyEnd = new LabelNode();
+        LabelNode exit = new LabelNode();
+        LabelNode inlineStart = new LabelNode();
+        LabelNode inlineEnd = new LabelNode();
+        LabelNode handler = new LabelNode();
+        InsnList prologue = prologue(bodyStart);
+        redirectReturns(code, exit);
+        registerSites(code);
+        if (withFrames) {
+            Frames.addToAll(code, first, localTypes);
+        }
+        code.add(bodyEnd);
+        int expansionsEnd = appendExit(code, exit, inlineStart, inlineEnd);
+        appendHandler(code, handler);
+        code.insert(prologue);
+
+        method.tryCatchBlocks.add(new TryCatchBlockNode(bodyStart, bodyEnd, handler, null));
+        method.tryCatchBlocks.add(new TryCatchBlockNode(inlineStart, inlineEnd, handler, null));
+        method.maxLocals = expansionsEnd;
+        // The handler's hand-over pushes: throwable, invocation twice, mask, bit, arity, the captured values
+        // or the function, two references; an inline call pushes the captured values, two references, the slot.
+        method.maxStack = Math.max(method.maxStack + 1, 10 + slotType.getSize() + maxCaptureSize());
+    }
+
+    /**
+     * New locals after all others: the mask, then per site its function (or a direct lambda's captured
+     * values) and arguments, then the result slot.
+     */
+    private void allocateLocals() {
         int size = sites.size();
-        int[] functions = new int[size];
-        int[][] captures = new int[size][];
-        int[] firstArguments = new int[size];
-        int[] secondArguments = new int[size];
-        List<Object> localTypes = new ArrayList<>();
+        first = method.maxLocals;
+        mask = first;
+        functions = new int[size];
+        captures = new int[size][];
+        firstArguments = new int[size];
+        secondArguments = new int[size];
         int next = first + 1;
         localTypes.add(Opcodes.INTEGER);
         for (int k = 0; k < size; k++) {
@@ -211,19 +153,20 @@ final class OpenCodedRewriter {
                 localTypes.add("java/lang/Object");
             }
         }
-        boolean isVoid = returnType.getSort() == Type.VOID;
-        Type slotType = RuntimeAbi.erased(returnType);
-        int result = next;
+        result = next;
         if (!isVoid) {
             localTypes.add(Frames.typeOf(slotType));
             next += slotType.getSize();
         }
+        localsEnd = next;
+    }
 
-        LabelNode bodyStart = new LabelNode();
+    /** Sets every new local before the body, so that each frame of the body may declare them. */
+    private InsnList prologue(LabelNode bodyStart) {
         InsnList prologue = new InsnList();
         prologue.add(new InsnNode(Opcodes.ICONST_0));
         prologue.add(new VarInsnNode(Opcodes.ISTORE, mask));
-        for (int k = 0; k < size; k++) {
+        for (int k = 0; k < sites.size(); k++) {
             storeNull(prologue, functions[k]);
             if (direct[k] != null) {
                 Type[] types = direct[k].captures();
@@ -240,8 +183,11 @@ final class OpenCodedRewriter {
             prologue.add(new VarInsnNode(slotType.getOpcode(Opcodes.ISTORE), result));
         }
         prologue.add(bodyStart);
+        return prologue;
+    }
 
-        LabelNode exit = new LabelNode();
+    /** Every {@code return e} becomes {@code result = e; goto EXIT}. */
+    private void redirectReturns(InsnList code, LabelNode exit) {
         for (AbstractInsnNode insn = code.getFirst(); insn != null; insn = insn.getNext()) {
             if (RuntimeAbi.isReturn(insn)) {
                 InsnList jump = new InsnList();
@@ -255,13 +201,17 @@ final class OpenCodedRewriter {
                 insn = last;
             }
         }
+    }
+
+    /** Each {@code Defer.defer} stores what the exit needs and sets its bit. */
+    private void registerSites(InsnList code) {
         // The object of a direct lambda is never made on this path: its captured values go to locals.
         for (Map.Entry<FrameNode, Integer> holding : framesHoldingLambdas.entrySet()) {
             List<Object> stack = new ArrayList<>(holding.getKey().stack);
             stack.remove((int) holding.getValue());
             holding.getKey().stack = stack;
         }
-        for (int k = 0; k < size; k++) {
+        for (int k = 0; k < sites.size(); k++) {
             MethodInsnNode site = sites.get(k);
             if (direct[k] != null) {
                 InsnList store = new InsnList();
@@ -292,24 +242,24 @@ final class OpenCodedRewriter {
             code.insertBefore(site, register);
             code.remove(site);
         }
-        if (withFrames) {
-            Frames.addToAll(code, first, localTypes);
-        }
+    }
 
-        LabelNode bodyEnd = new LabelNode();
-        LabelNode inlineStart = new LabelNode();
-        LabelNode inlineEnd = new LabelNode();
+    /**
+     * The exit block: each registered call, highest bit first, clearing its bit before it runs; then the
+     * return of the result slot.
+     *
+     * @return the first local above the expansions' locals
+     */
+    private int appendExit(InsnList code, LabelNode exit, LabelNode inlineStart, LabelNode inlineEnd) {
         LabelNode returnLabel = new LabelNode();
-        LabelNode handler = new LabelNode();
         List<Object> exitLocals = Frames.withLocals(List.of(), first, localTypes);
-        int expansionsEnd = next;
-        code.add(bodyEnd);
+        int expansionsEnd = localsEnd;
         code.add(exit);
-        addFrame(code, first, localTypes);
+        addFrame(code);
         code.add(new VarInsnNode(Opcodes.ILOAD, mask));
         code.add(new JumpInsnNode(Opcodes.IFEQ, returnLabel));
         code.add(inlineStart);
-        for (int k = size - 1; k >= 0; k--) {
+        for (int k = sites.size() - 1; k >= 0; k--) {
             LabelNode skip = k == 0 ? returnLabel : new LabelNode();
             int bit = 1 << k;
             code.add(new VarInsnNode(Opcodes.ILOAD, mask));
@@ -321,27 +271,33 @@ final class OpenCodedRewriter {
             code.add(new InsnNode(Opcodes.IAND));
             code.add(new VarInsnNode(Opcodes.ISTORE, mask));
             if (direct[k] == null) {
-                addInterfaceCall(code, k, functions[k], firstArguments[k], secondArguments[k]);
+                addInterfaceCall(code, k);
             } else {
-                expansionsEnd = Math.max(expansionsEnd, addExpansion(code, k, captures[k], firstArguments[k],
-                        secondArguments[k], isVoid ? null : slotType, result, exitLocals, next));
+                expansionsEnd = Math.max(expansionsEnd, addExpansion(code, k, exitLocals));
             }
             if (k == 0) {
                 code.add(inlineEnd);
             }
             code.add(skip);
-            addFrame(code, first, localTypes);
+            addFrame(code);
         }
         if (!isVoid) {
             code.add(new VarInsnNode(slotType.getOpcode(Opcodes.ILOAD), result));
             RuntimeAbi.addResultCast(code, returnType);
         }
         code.add(new InsnNode(returnType.getOpcode(Opcodes.IRETURN)));
+        return expansionsEnd;
+    }
 
+    /**
+     * The handler, for a throw from the body or from an inline call: hands the calls still registered to a
+     * runtime invocation, oldest first, with the result slot, and lets the runtime run the panic.
+     */
+    private void appendHandler(InsnList code, LabelNode handler) {
         code.add(handler);
-        addFrame(code, first, localTypes, "java/lang/Throwable");
+        addFrame(code, "java/lang/Throwable");
         RuntimeAbi.addEnter(code, owner, method, "enterLate");
-        for (int k = 0; k < size; k++) {
+        for (int k = 0; k < sites.size(); k++) {
             LabelNode skip = null;
             if (direct[k] != null) {
                 // The object is made only here, for the runtime, and only if the site ran.
@@ -358,7 +314,7 @@ final class OpenCodedRewriter {
             if (direct[k] == null) {
                 code.add(new VarInsnNode(Opcodes.ALOAD, functions[k]));
             } else {
-                loadCaptures(code, k, captures[k]);
+                loadCaptures(code, k);
                 InvokeDynamicInsnNode indy = direct[k].indy;
                 code.add(new InvokeDynamicInsnNode(indy.name, indy.desc, indy.bsm, indy.bsmArgs));
             }
@@ -369,7 +325,7 @@ final class OpenCodedRewriter {
                     false));
             if (skip != null) {
                 code.add(skip);
-                addFrame(code, first, localTypes, "java/lang/Throwable", RuntimeAbi.INVOCATION);
+                addFrame(code, "java/lang/Throwable", RuntimeAbi.INVOCATION);
             }
         }
         if (!isVoid) {
@@ -382,14 +338,6 @@ final class OpenCodedRewriter {
                 RuntimeAbi.panicDescriptor(returnType), false));
         RuntimeAbi.addResultCast(code, returnType);
         code.add(new InsnNode(returnType.getOpcode(Opcodes.IRETURN)));
-        code.insert(prologue);
-
-        method.tryCatchBlocks.add(new TryCatchBlockNode(bodyStart, bodyEnd, handler, null));
-        method.tryCatchBlocks.add(new TryCatchBlockNode(inlineStart, inlineEnd, handler, null));
-        method.maxLocals = expansionsEnd;
-        // The handler's hand-over pushes: throwable, invocation twice, mask, bit, arity, the captured values
-        // or the function, two references; an inline call pushes the captured values, two references, the slot.
-        method.maxStack = Math.max(method.maxStack + 1, 10 + slotType.getSize() + maxCaptureSize());
     }
 
     private int arity(int k) {
@@ -411,7 +359,10 @@ final class OpenCodedRewriter {
     }
 
     /** {@code ((Deferred1) fn).run(a)}: the object stored by the site. */
-    private void addInterfaceCall(InsnList code, int k, int function, int firstArgument, int secondArgument) {
+    private void addInterfaceCall(InsnList code, int k) {
+        int function = functions[k];
+        int firstArgument = firstArguments[k];
+        int secondArgument = secondArguments[k];
         String type = Type.getArgumentTypes(sites.get(k).desc)[0].getInternalName();
         code.add(new VarInsnNode(Opcodes.ALOAD, function));
         code.add(new TypeInsnNode(Opcodes.CHECKCAST, type));
@@ -428,24 +379,25 @@ final class OpenCodedRewriter {
     }
 
     /** The body of a direct lambda, expanded with the values its site stored; returns the first free local above. */
-    private int addExpansion(InsnList code, int k, int[] captureLocals, int firstArgument, int secondArgument,
-            Type slot, int result, List<Object> exitLocals, int base) {
+    private int addExpansion(InsnList code, int k, List<Object> exitLocals) {
         int[] argumentLocals = arity(k) == 0 ? new int[0]
-                : arity(k) == 1 ? new int[] {firstArgument} : new int[] {firstArgument, secondArgument};
-        InlineExpansion expansion = new InlineExpansion(lambdas.owner(), method, direct[k], slot, result, exitLocals,
-                withFrames);
+                : arity(k) == 1 ? new int[] {firstArguments[k]} : new int[] {firstArguments[k], secondArguments[k]};
+        InlineExpansion expansion = new InlineExpansion(lambdas.owner(), method, direct[k], isVoid ? null : slotType,
+                result, exitLocals, withFrames);
         lambdas.runByRuntimeOnly(direct[k]);
-        return expansion.append(code, base, captureLocals, argumentLocals);
+        // Every expansion starts its locals right above the method's new ones: they never live at once.
+        return expansion.append(code, localsEnd, captures[k], argumentLocals);
     }
 
-    private void loadCaptures(InsnList code, int k, int[] captureLocals) {
+    private void loadCaptures(InsnList code, int k) {
         Type[] types = direct[k].captures();
         for (int j = 0; j < types.length; j++) {
-            code.add(new VarInsnNode(types[j].getOpcode(Opcodes.ILOAD), captureLocals[j]));
+            code.add(new VarInsnNode(types[j].getOpcode(Opcodes.ILOAD), captures[k][j]));
         }
     }
 
-    private void addFrame(InsnList code, int first, List<Object> localTypes, Object... stack) {
+    /** A frame that declares only the new locals (the exit and the handler are reached from anywhere). */
+    private void addFrame(InsnList code, Object... stack) {
         if (withFrames) {
             List<Object> locals = Frames.withLocals(List.of(), first, localTypes);
             code.add(new FrameNode(Opcodes.F_NEW, locals.size(), locals.toArray(), stack.length, stack));
