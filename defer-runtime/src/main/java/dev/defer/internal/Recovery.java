@@ -55,9 +55,7 @@ public final class Recovery {
         if (panicking == null || !isRecoverable(panicking.panic) || WALKER.walk(Recovery::classifyCaller) != expectedCaller) {
             return null;
         }
-        Throwable panic = panicking.panic;
-        panicking.recovered();
-        return valueOf(panic);
+        return stop(panicking);
     }
 
     /**
@@ -72,8 +70,13 @@ public final class Recovery {
         if (running == null || !isRecoverable(running.panic)) {
             return null;
         }
-        Throwable panic = running.panic;
-        running.recovered();
+        return stop(running);
+    }
+
+    /** Stops the invocation's panic and returns the value recover() gives for it. */
+    private static Object stop(Invocation panicking) {
+        Throwable panic = panicking.panic;
+        panicking.recovered();
         return valueOf(panic);
     }
 

@@ -32,7 +32,7 @@ final class ControlFlow {
             edges.add(new ArrayList<>(2));
         }
         for (int i = 0; i < size; i++) {
-            addNormalEdges(code.get(i), i, edges.get(i));
+            addNormalEdges(code, i, edges.get(i));
         }
         for (TryCatchBlockNode block : method.tryCatchBlocks) {
             int handler = code.indexOf(block.handler);
@@ -48,12 +48,17 @@ final class ControlFlow {
         }
     }
 
-    private void addNormalEdges(AbstractInsnNode insn, int index, List<Integer> out) {
+    /**
+     * Adds the indices of the instructions control may reach from instruction {@code index} without an
+     * exception: jump targets, switch cases and the next instruction.
+     */
+    static void addNormalEdges(InsnList code, int index, List<Integer> out) {
+        AbstractInsnNode insn = code.get(index);
         int opcode = insn.getOpcode();
         if (insn instanceof JumpInsnNode) {
             out.add(code.indexOf(((JumpInsnNode) insn).label));
             if (opcode != Opcodes.GOTO && opcode != Opcodes.JSR) {
-                addNext(index, out);
+                addNext(code, index, out);
             }
         } else if (insn instanceof TableSwitchInsnNode) {
             TableSwitchInsnNode table = (TableSwitchInsnNode) insn;
@@ -65,11 +70,11 @@ final class ControlFlow {
             lookup.labels.forEach(label -> out.add(code.indexOf(label)));
         } else if (!RuntimeAbi.isReturn(insn) && opcode != Opcodes.ATHROW
                 && opcode != Opcodes.RET) {
-            addNext(index, out);
+            addNext(code, index, out);
         }
     }
 
-    private void addNext(int index, List<Integer> out) {
+    private static void addNext(InsnList code, int index, List<Integer> out) {
         if (index + 1 < code.size()) {
             out.add(index + 1);
         }

@@ -11,12 +11,9 @@ import org.objectweb.asm.Type;
 import org.objectweb.asm.tree.AbstractInsnNode;
 import org.objectweb.asm.tree.ClassNode;
 import org.objectweb.asm.tree.InvokeDynamicInsnNode;
-import org.objectweb.asm.tree.JumpInsnNode;
 import org.objectweb.asm.tree.LdcInsnNode;
-import org.objectweb.asm.tree.LookupSwitchInsnNode;
 import org.objectweb.asm.tree.MethodInsnNode;
 import org.objectweb.asm.tree.MethodNode;
-import org.objectweb.asm.tree.TableSwitchInsnNode;
 import org.objectweb.asm.tree.analysis.Analyzer;
 import org.objectweb.asm.tree.analysis.AnalyzerException;
 import org.objectweb.asm.tree.analysis.BasicInterpreter;
@@ -239,8 +236,10 @@ final class DeferredLambda {
             if (copyWindow(insn.getOpcode()) > frames[i].getStackSize() - 1 - position) {
                 return false;
             }
-            for (AbstractInsnNode next : normalSuccessors(method, insn)) {
-                if (!holds(frames[method.instructions.indexOf(next)], indy, position)) {
+            List<Integer> successors = new ArrayList<>(2);
+            ControlFlow.addNormalEdges(method.instructions, i, successors);
+            for (int next : successors) {
+                if (!holds(frames[next], indy, position)) {
                     return false;
                 }
             }
@@ -268,34 +267,6 @@ final class DeferredLambda {
                 return 4;
             default:
                 return 0;
-        }
-    }
-
-    private static List<AbstractInsnNode> normalSuccessors(MethodNode method, AbstractInsnNode insn) {
-        List<AbstractInsnNode> out = new ArrayList<>(2);
-        int opcode = insn.getOpcode();
-        if (insn instanceof JumpInsnNode) {
-            out.add(((JumpInsnNode) insn).label);
-            if (opcode != Opcodes.GOTO) {
-                addNext(insn, out);
-            }
-        } else if (insn instanceof TableSwitchInsnNode) {
-            out.add(((TableSwitchInsnNode) insn).dflt);
-            out.addAll(((TableSwitchInsnNode) insn).labels);
-        } else if (insn instanceof LookupSwitchInsnNode) {
-            out.add(((LookupSwitchInsnNode) insn).dflt);
-            out.addAll(((LookupSwitchInsnNode) insn).labels);
-        } else if (opcode == Opcodes.ATHROW || opcode >= Opcodes.IRETURN && opcode <= Opcodes.RETURN) {
-            return out;
-        } else {
-            addNext(insn, out);
-        }
-        return out;
-    }
-
-    private static void addNext(AbstractInsnNode insn, List<AbstractInsnNode> out) {
-        if (insn.getNext() != null) {
-            out.add(insn.getNext());
         }
     }
 }

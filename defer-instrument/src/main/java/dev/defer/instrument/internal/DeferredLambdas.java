@@ -55,13 +55,10 @@ final class DeferredLambdas {
     void finish() {
         for (MethodNode body : runByRuntimeOnly) {
             for (AbstractInsnNode insn = body.instructions.getFirst(); insn != null; insn = insn.getNext()) {
-                if (insn instanceof MethodInsnNode) {
+                if (RuntimeAbi.isApiCall(insn, "recover")) {
                     MethodInsnNode call = (MethodInsnNode) insn;
-                    if (call.getOpcode() == Opcodes.INVOKESTATIC && call.owner.equals(RuntimeAbi.API)
-                            && call.name.equals("recover") && call.desc.equals("()Ljava/lang/Object;")) {
-                        call.owner = RuntimeAbi.SUPPORT;
-                        call.name = RECOVER_IN_DEFERRED_CALL;
-                    }
+                    call.owner = RuntimeAbi.SUPPORT;
+                    call.name = RECOVER_IN_DEFERRED_CALL;
                 }
             }
         }

@@ -66,20 +66,10 @@ final class InlineExpansion {
         this.withFrames = withFrames;
     }
 
-    /** Whether a method's code calls {@code Defer.result()}, {@code setResult()} or {@code recover()} itself. */
-    static boolean usesRuntime(MethodNode body) {
-        for (AbstractInsnNode insn = body.instructions.getFirst(); insn != null; insn = insn.getNext()) {
-            if (isApi(insn, "result") || isApi(insn, "setResult") || isApi(insn, "recover")) {
-                return true;
-            }
-        }
-        return false;
-    }
-
     /** Whether a method's code calls {@code Defer.result()} or {@code setResult()} itself. */
     static boolean usesResult(MethodNode body) {
         for (AbstractInsnNode insn = body.instructions.getFirst(); insn != null; insn = insn.getNext()) {
-            if (isApi(insn, "result") || isApi(insn, "setResult")) {
+            if (InlineSafety.touchesResult(insn)) {
                 return true;
             }
         }
@@ -147,11 +137,11 @@ final class InlineExpansion {
 
     private void appendCopy(InsnList code, AbstractInsnNode insn, Map<LabelNode, LabelNode> labels, int base,
             LabelNode end) {
-        if (isApi(insn, "recover")) {
+        if (RuntimeAbi.isApiCall(insn, "recover")) {
             code.add(new InsnNode(Opcodes.ACONST_NULL));
-        } else if (isApi(insn, "result")) {
+        } else if (RuntimeAbi.isApiCall(insn, "result")) {
             readResult(code);
-        } else if (isApi(insn, "setResult")) {
+        } else if (RuntimeAbi.isApiCall(insn, "setResult")) {
             writeResult(code);
         } else if (insn.getOpcode() == Opcodes.RETURN) {
             code.add(new JumpInsnNode(Opcodes.GOTO, end));
@@ -221,13 +211,5 @@ final class InlineExpansion {
             default:
                 return null;
         }
-    }
-
-    private static boolean isApi(AbstractInsnNode insn, String name) {
-        if (!(insn instanceof MethodInsnNode) || insn.getOpcode() != Opcodes.INVOKESTATIC) {
-            return false;
-        }
-        MethodInsnNode call = (MethodInsnNode) insn;
-        return call.owner.equals(RuntimeAbi.API) && call.name.equals(name);
     }
 }

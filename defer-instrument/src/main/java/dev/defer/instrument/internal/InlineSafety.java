@@ -58,7 +58,7 @@ final class InlineSafety {
         Set<String> visited = new HashSet<>();
         visited.add(name + descriptor);
         for (AbstractInsnNode insn = method.instructions.getFirst(); insn != null; insn = insn.getNext()) {
-            if (insn instanceof MethodInsnNode && touchesResult((MethodInsnNode) insn)) {
+            if (touchesResult(insn)) {
                 continue;
             }
             if (!isSafeInstruction(insn, visited, 0, true)) {
@@ -175,8 +175,8 @@ final class InlineSafety {
         return null;
     }
 
-    private static boolean touchesResult(MethodInsnNode call) {
-        return call.owner.equals(RuntimeAbi.API) && (call.name.equals("result") || call.name.equals("setResult"));
+    static boolean touchesResult(AbstractInsnNode insn) {
+        return RuntimeAbi.isApiCall(insn, "result") || RuntimeAbi.isApiCall(insn, "setResult");
     }
 
     /** The method a lambda's or method reference's invokedynamic binds, or null for other bootstraps. */

@@ -1,8 +1,10 @@
 package dev.defer.instrument.internal;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
 import org.objectweb.asm.Opcodes;
@@ -86,22 +88,26 @@ final class MethodRewriter {
             }
         }
         Frame<SourceValue>[] frames = sites.isEmpty() ? null : analyze(method);
+        Map<MethodInsnNode, DeferredLambda> deferredLambdas = new HashMap<>();
+        if (frames != null && withFrames) {
+            for (MethodInsnNode site : sites) {
+                DeferredLambda lambda = lambdas.at(method, frames, site);
+                if (lambda != null) {
+                    deferredLambdas.put(site, lambda);
+                }
+            }
+        }
         if (!sites.isEmpty() && loopSites.isEmpty()) {
             OpenCodedRewriter openCoded = OpenCodingPlan.plan(owner, safety.get(), lambdas, withFrames, method,
-                    sites, flow, frames);
+                    sites, flow, frames, deferredLambdas);
             if (openCoded != null) {
                 openCoded.rewrite();
                 return " (" + sites.size() + " open-coded)";
             }
         }
-        if (frames != null && withFrames) {
-            for (MethodInsnNode site : sites) {
-                DeferredLambda lambda = lambdas.at(method, frames, site);
-                if (lambda != null) {
-                    // A record holds the object: only the runtime calls the body.
-                    lambdas.runByRuntimeOnly(lambda);
-                }
-            }
+        for (DeferredLambda lambda : deferredLambdas.values()) {
+            // A record holds the object: only the runtime calls the body.
+            lambdas.runByRuntimeOnly(lambda);
         }
         rewriteWithRecords(method, loopSites);
         if (sites.isEmpty()) {

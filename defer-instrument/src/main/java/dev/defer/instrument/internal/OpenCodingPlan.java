@@ -32,9 +32,11 @@ final class OpenCodingPlan {
      * @param safety the screen, reading the class as it was before any method was rewritten
      * @param sites the method's Defer.defer calls, none of them on a cycle
      * @param frames the method's frames from a {@code SourceInterpreter} analysis, or null if it failed
+     * @param deferredLambdas the sites whose deferred call is a lambda of the class ({@link DeferredLambda})
      */
     static OpenCodedRewriter plan(ClassNode owner, InlineSafety safety, DeferredLambdas lambdas, boolean withFrames,
-            MethodNode method, List<MethodInsnNode> sites, ControlFlow flow, Frame<SourceValue>[] frames) {
+            MethodNode method, List<MethodInsnNode> sites, ControlFlow flow, Frame<SourceValue>[] frames,
+            Map<MethodInsnNode, DeferredLambda> deferredLambdas) {
         if (sites.isEmpty() || sites.size() > OpenCodedRewriter.MAX_SITES || frames == null) {
             return null;
         }
@@ -54,7 +56,7 @@ final class OpenCodingPlan {
                 return null;
             }
             InvokeDynamicInsnNode indy = (InvokeDynamicInsnNode) function.insns.iterator().next();
-            DeferredLambda lambda = withFrames ? lambdas.at(method, frames, site) : null;
+            DeferredLambda lambda = deferredLambdas.get(site);
             if (lambda != null && lambda.isExpandable() && safety.isSafeDirectBody(lambda.body.name, lambda.body.desc)
                     && !(isVoid && InlineExpansion.usesResult(lambda.body))) {
                 directAt.put(site, lambda);

@@ -78,6 +78,15 @@ final class RuntimeAbi {
         }
     }
 
+    /** Whether an instruction calls the static API method {@code Defer.<name>} (result, setResult, recover...). */
+    static boolean isApiCall(AbstractInsnNode insn, String name) {
+        if (insn.getOpcode() != Opcodes.INVOKESTATIC) {
+            return false;
+        }
+        MethodInsnNode call = (MethodInsnNode) insn;
+        return call.owner.equals(API) && call.name.equals(name);
+    }
+
     /** Whether an instruction calls one of the public {@code Defer.defer} methods. */
     static boolean isApiDefer(int opcode, String owner, String name, String descriptor) {
         return opcode == Opcodes.INVOKESTATIC && owner.equals(API) && name.equals(DEFER)
