@@ -10,22 +10,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.defer.Defer;
 import dev.defer.Defers;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.objectweb.asm.ClassReader;
-import org.objectweb.asm.tree.AbstractInsnNode;
-import org.objectweb.asm.tree.ClassNode;
-import org.objectweb.asm.tree.MethodInsnNode;
-import org.objectweb.asm.tree.MethodNode;
 
 /**
  * The rules on the agent's open-coded strategy (Go 1.14's open-coded defers): a method with at most eight
@@ -522,34 +514,16 @@ class OpenCodedPathTest {
 
     @Test
     void theTargetsAreOpenCoded() throws Exception {
-        String agentJar = Jvm.agentJar().orElse(null);
-        Assumptions.assumeTrue(agentJar != null, "the tests do not run under -javaagent:defer-agent.jar");
-        Path dir = Files.createTempDirectory("defer-dump-");
-        Jvm.Result result = Jvm.run(agentJar + "=dump=" + dir, LoadClassesMain.class, Target.class.getName(),
-                Base.class.getName());
-        assertEquals(0, result.exitCode, result.output);
         Set<String> openCoded = new TreeSet<>();
         Set<String> withRecords = new TreeSet<>();
-        for (Class<?> type : List.of(Target.class, Base.class)) {
-            ClassNode node = new ClassNode();
-            new ClassReader(Files.readAllBytes(dir.resolve(type.getName().replace('.', '/') + ".class"))).accept(node, 0);
-            for (MethodNode method : node.methods) {
-                boolean checks = false;
-                boolean records = false;
-                for (AbstractInsnNode insn = method.instructions.getFirst(); insn != null; insn = insn.getNext()) {
-                    if (insn instanceof MethodInsnNode && ((MethodInsnNode) insn).owner.equals("dev/defer/internal/DeferSupport")) {
-                        String name = ((MethodInsnNode) insn).name;
-                        checks |= name.equals("enterLate");
-                        records |= name.startsWith("defer");
-                    }
-                }
-                if (checks && !records) {
-                    openCoded.add(method.name);
-                } else if (records) {
-                    withRecords.add(method.name);
-                }
+        StrategyMatrixTest.strategies(Target.class, Base.class).forEach((method, strategy) -> {
+            String name = method.substring(method.indexOf('.') + 1);
+            if (strategy.equals("open-coded")) {
+                openCoded.add(name);
+            } else if (strategy.equals("stack-style") || strategy.equals("pooled") || strategy.contains("defer")) {
+                withRecords.add(name);
             }
-        }
+        });
         assertEquals(new TreeSet<>(OPEN_CODED), openCoded, "methods open-coded; with records: " + withRecords);
         assertTrue(withRecords.containsAll(KEPT_WITH_RECORDS), String.valueOf(withRecords));
     }
