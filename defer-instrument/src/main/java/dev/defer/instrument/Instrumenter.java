@@ -125,7 +125,9 @@ public final class Instrumenter {
 
         /**
          * @return the name and descriptor of each rewritten method, then how its defer sites are kept
-         *     when it has any, e.g. {@code copy(Ljava/nio/file/Path;)J (2 open-coded)}
+         *     when it has any, e.g. {@code copy(Ljava/nio/file/Path;)J (2 open-coded)}, or {@code (2 stack-style,
+         *     0 pooled; open-coding would exceed the 64 KiB code limit)} for a method that open-coding would
+         *     make too large for the JVM
          */
         public List<String> methods() {
             return methods;
