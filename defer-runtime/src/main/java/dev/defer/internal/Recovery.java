@@ -105,9 +105,9 @@ public final class Recovery {
         if (frame == null) {
             return NOT_DIRECT;
         }
-        if (isHidden(frame)) {
+        if (isAdapter(frame)) {
             // recover is the deferred call itself, through a method reference's hidden class.
-            frame = skipHidden(frames, frame);
+            frame = skipPlumbing(frames, frame);
             if (!isDeferredCallStart(frame)) {
                 return NOT_DIRECT;
             }
@@ -130,7 +130,7 @@ public final class Recovery {
     private static StackFrame skipAdapters(Iterator<StackFrame> frames, StackFrame callee) {
         Class<?> owner = callee.getDeclaringClass();
         StackFrame frame = next(frames);
-        while (frame != null && (isHidden(frame) || frame.getDeclaringClass() == owner && isBridge(frame))) {
+        while (frame != null && (isAdapter(frame) || frame.getDeclaringClass() == owner && isBridge(frame))) {
             frame = next(frames);
         }
         return frame;
@@ -145,15 +145,25 @@ public final class Recovery {
         }
     }
 
-    private static StackFrame skipHidden(Iterator<StackFrame> frames, StackFrame frame) {
-        while (frame != null && isHidden(frame)) {
+    private static StackFrame skipPlumbing(Iterator<StackFrame> frames, StackFrame frame) {
+        while (frame != null && isAdapter(frame)) {
             frame = next(frames);
         }
         return frame;
     }
 
-    private static boolean isHidden(StackFrame frame) {
-        return frame.getDeclaringClass().isHidden();
+    private static boolean isAdapter(StackFrame frame) {
+        return isLambdaPlumbing(frame.getDeclaringClass());
+    }
+
+    /**
+     * Whether a class only carries a call to a lambda's or a method reference's target: the lambda class
+     * itself (hidden and synthetic), or the method handle code through which it calls a method of a hidden
+     * class. An application's own hidden class ({@code Lookup.defineHiddenClass}) is hidden too, but not
+     * synthetic: its methods are deferred calls and helpers like any other.
+     */
+    static boolean isLambdaPlumbing(Class<?> type) {
+        return type.isHidden() && type.isSynthetic() || type.getName().startsWith("java.lang.invoke.");
     }
 
     /**
