@@ -42,8 +42,9 @@ class CodeLimitTest {
     void openCodingPastTheLimitFallsBackToRecordsForThatMethodAlone() throws Exception {
         // Eight deferred lambdas of about 100 instructions each: open-coding copies every body into the
         // exit, records add a few bytes per site. Padded to 600 bytes below the limit, the method fits with
-        // records only; "small", with the same lambdas and no padding, is still open-coded.
-        Map<String, Integer> sizes = compileFilled("NearLimit", 8, LIMIT - 600);
+        // records only; "small", with the same lambdas and no padding, is still open-coded. "big2", a copy
+        // of "big", needs the fallback too: one more pass over the class.
+        Map<String, Integer> sizes = compileFilled("NearLimit", 8, LIMIT - 600, true);
         int original = sizes.get("big");
         assertTrue(original > LIMIT - 600 - PAD_BYTES && original <= LIMIT - 600, "big is " + original + " bytes");
 
@@ -52,16 +53,22 @@ class CodeLimitTest {
         assertEquals(0, run.exitCode, run.output);
         assertTrue(run.output.contains("defer-agent: rewrote gen.NearLimit.big(I)I (8 stack-style, 0 pooled;"
                 + " open-coding would exceed the 64 KiB code limit)"), run.output);
+        assertTrue(run.output.contains("defer-agent: rewrote gen.NearLimit.big2(I)I (8 stack-style, 0 pooled;"
+                + " open-coding would exceed the 64 KiB code limit)"), run.output);
         assertTrue(run.output.contains("defer-agent: rewrote gen.NearLimit.small(I)I (8 open-coded)"), run.output);
         Map<String, Integer> rewritten = codeSizes(Files.readAllBytes(dump.resolve("gen/NearLimit.class")));
         int openCodingAdds = rewritten.get("small") - sizes.get("small");
         assertTrue(original + openCodingAdds > LIMIT,
                 "the fixture must be one that open-coding takes past the limit: it adds " + openCodingAdds);
         assertTrue(rewritten.get("big") > original && rewritten.get("big") <= LIMIT, "big: " + rewritten);
+        // Printed for the record: what each strategy adds to this method.
+        System.out.println("CodeLimitTest: big has " + original + " bytes of code as javac wrote it; runtime records"
+                + " add " + (rewritten.get("big") - original) + ", open-coding would add " + openCodingAdds);
 
         String lifo = "deferred 7 true, deferred 6 true, deferred 5 true, deferred 4 true, deferred 3 true,"
                 + " deferred 2 true, deferred 1 true, deferred 0 true";
         assertTrue(run.output.contains("big returned 3 [" + lifo + "]"), run.output);
+        assertTrue(run.output.contains("big2 returned 3 [" + lifo + "]"), run.output);
         assertTrue(run.output.contains("small returned 3 [" + lifo + "]"), run.output);
         assertTrue(run.output.contains("big panicked java.lang.IllegalStateException: negative [" + lifo + "]"),
                 run.output);
@@ -70,7 +77,7 @@ class CodeLimitTest {
     @Test
     void aMethodThatNoStrategyFitsIsReportedAndItsClassLoadedUnchanged() throws Exception {
         // Within a few bytes of the limit: a runtime invocation's prologue and handler alone do not fit.
-        Map<String, Integer> sizes = compileFilled("AtLimit", 1, LIMIT - 8);
+        Map<String, Integer> sizes = compileFilled("AtLimit", 1, LIMIT - 8, false);
         assertTrue(sizes.get("big") > LIMIT - 8 - PAD_BYTES, "big is " + sizes.get("big") + " bytes");
 
         Path dump = Files.createDirectories(dir.resolve("dump"));
@@ -90,20 +97,21 @@ class CodeLimitTest {
 
     /**
      * Writes and compiles {@code gen.NAME}: {@code big(int)} with {@code sites} deferred lambdas and its body
-     * padded to at most {@code target} bytes of code, {@code small(int)} with the same lambdas unpadded, and
-     * a {@code main} that calls both, then {@code big(-1)}, which panics.
+     * padded to at most {@code target} bytes of code, {@code small(int)} with the same lambdas unpadded,
+     * optionally {@code big2(int)}, a copy of {@code big}, and a {@code main} that calls each, then
+     * {@code big(-1)}, which panics.
      *
      * @return each method's code size as javac wrote it
      */
-    private Map<String, Integer> compileFilled(String name, int sites, int target) throws Exception {
-        int unpadded = compile(name, sites, 0).get("big");
+    private Map<String, Integer> compileFilled(String name, int sites, int target, boolean twoBig) throws Exception {
+        int unpadded = compile(name, sites, 0, twoBig).get("big");
         int pads = (target - unpadded) / PAD_BYTES;
-        Map<String, Integer> sizes = compile(name, sites, pads);
+        Map<String, Integer> sizes = compile(name, sites, pads, twoBig);
         assertEquals(unpadded + pads * PAD_BYTES, sizes.get("big"), "each padding statement is " + PAD_BYTES + " bytes");
         return sizes;
     }
 
-    private Map<String, Integer> compile(String name, int sites, int pads) throws Exception {
+    private Map<String, Integer> compile(String name, int sites, int pads, boolean twoBig) throws Exception {
         StringBuilder lambdas = new StringBuilder();
         for (int k = 0; k < sites; k++) {
             // About 100 instructions: under the agent's expansion limit (120), so open-coding copies it.
@@ -115,14 +123,12 @@ class CodeLimitTest {
                 + "import dev.defer.Defer;\nimport dev.defer.Defers;\nimport java.util.ArrayList;\nimport java.util.List;\n"
                 + "public class " + name + " {\n"
                 + "    static final List<String> LOG = new ArrayList<>();\n"
-                + "    @Defers\n    static int big(int x) {\n" + lambdas + "        int v = x;\n"
-                + "        " + PAD.repeat(pads) + "\n"
-                + "        if (x < 0) {\n            throw new IllegalStateException(\"negative\");\n        }\n"
-                + "        return x;\n    }\n"
+                + bigMethod("big", lambdas, pads) + (twoBig ? bigMethod("big2", lambdas, pads) : "")
                 + "    @Defers\n    static int small(int x) {\n" + lambdas + "        return x;\n    }\n"
                 + "    public static void main(String[] args) {\n"
                 + "        try {\n            System.out.println(\"big returned \" + big(3) + \" \" + LOG);\n"
                 + "        } catch (RuntimeException e) {\n            System.out.println(\"big failed \" + e);\n        }\n"
+                + (twoBig ? "        LOG.clear();\n        System.out.println(\"big2 returned \" + big2(3) + \" \" + LOG);\n" : "")
                 + "        LOG.clear();\n"
                 + "        try {\n            System.out.println(\"small returned \" + small(3) + \" \" + LOG);\n"
                 + "        } catch (RuntimeException e) {\n            System.out.println(\"small failed \" + e);\n        }\n"
@@ -140,6 +146,13 @@ class CodeLimitTest {
                 file.toString());
         assertEquals(0, status, "javac failed on " + file);
         return codeSizes(Files.readAllBytes(classes().resolve("gen/" + name + ".class")));
+    }
+
+    private static String bigMethod(String name, StringBuilder lambdas, int pads) {
+        return "    @Defers\n    static int " + name + "(int x) {\n" + lambdas + "        int v = x;\n"
+                + "        " + PAD.repeat(pads) + "\n"
+                + "        if (x < 0) {\n            throw new IllegalStateException(\"negative\");\n        }\n"
+                + "        return x;\n    }\n";
     }
 
     private Path classes() {
