@@ -22,11 +22,14 @@ public final class Misuse {
     private static final StackWalker WALKER = StackWalker.getInstance(
             EnumSet.of(StackWalker.Option.RETAIN_CLASS_REFERENCE, StackWalker.Option.SHOW_HIDDEN_FRAMES));
 
-    /** The fix for an API call in a hidden class, which no agent sees: only a rewrite before it is defined. */
-    static final String HIDDEN_CLASS_FIX = "the method is in a hidden class (Lookup.defineHiddenClass), which no"
-            + " Java agent ever sees, so the agent cannot rewrite it: rewrite the class's bytes before they are"
-            + " defined, with java -jar defer-agent.jar instrument IN OUT, the defer-maven-plugin, or"
+    /** How a hidden class gets rewritten: before it is defined, since no agent ever sees it. */
+    private static final String HIDDEN_CLASS_REWRITE = "rewrite the class's bytes before they are defined, with java -jar"
+            + " defer-agent.jar instrument IN OUT, the defer-maven-plugin, or"
             + " dev.defer.instrument.Instrumenter.instrument(bytes) on the bytes passed to defineHiddenClass";
+
+    /** Why a hidden class's {@code @Defers} method was not rewritten, and the fix. */
+    private static final String HIDDEN_CLASS_FIX = "the method is in a hidden class (Lookup.defineHiddenClass), which no"
+            + " Java agent ever sees, so the agent cannot rewrite it: " + HIDDEN_CLASS_REWRITE;
 
     private Misuse() {
     }
@@ -43,13 +46,8 @@ public final class Misuse {
         StringBuilder message = new StringBuilder(operation).append(" called in ").append(where)
                 .append(", a method the defer agent did not rewrite. Fix: ");
         boolean agentRunning = System.getProperty(AGENT_PROPERTY) != null;
-        if (caller.isPresent() && caller.get().getDeclaringClass().isHidden()) {
-            // Checked first: whatever else is wrong, no agent will ever rewrite this class.
-            message.append(HIDDEN_CLASS_FIX);
-            if (!isAnnotated(caller.get())) {
-                message.append("; annotate the method (or its class) with @dev.defer.Defers too");
-            }
-        } else if (caller.isPresent() && caller.get().getMethodName().startsWith("lambda$")) {
+        boolean hidden = caller.isPresent() && caller.get().getDeclaringClass().isHidden();
+        if (caller.isPresent() && caller.get().getMethodName().startsWith("lambda$")) {
             message.append("a lambda body is a method of its own; call ").append(operation)
                     .append(" in the enclosing @Defers method instead, as Go's defer belongs to the function"
                             + " that runs it");
@@ -58,7 +56,9 @@ public final class Misuse {
             message.append("constructors and static initialisers are never rewritten; move the code that"
                     + " defers into a @Defers method");
         } else if (caller.isPresent() && isAnnotated(caller.get())) {
-            message.append(agentRunning
+            // A rewritten hidden class has no such call left in its @Defers methods: its bytes were not rewritten.
+            message.append(hidden ? HIDDEN_CLASS_FIX
+                    : agentRunning
                     ? "the method is annotated @Defers, but the agent could not rewrite its class: see the"
                             + " defer-agent line printed on stderr when the class was loaded"
                     : "the method is annotated @Defers, but the agent is not running: start the JVM with"
@@ -66,7 +66,10 @@ public final class Misuse {
                             + " (defer-maven-plugin, or java -jar defer-agent.jar instrument IN OUT)");
         } else {
             message.append("annotate the method (or its class) with @dev.defer.Defers");
-            if (!agentRunning) {
+            if (hidden) {
+                message.append(", and, since it is in a hidden class (Lookup.defineHiddenClass), which no Java"
+                        + " agent ever sees, ").append(HIDDEN_CLASS_REWRITE);
+            } else if (!agentRunning) {
                 message.append(" and start the JVM with -javaagent:path/to/defer-agent.jar (or rewrite the"
                         + " classes at build time)");
             }
@@ -83,9 +86,11 @@ public final class Misuse {
     public static IllegalStateException noInvocation(String operation) {
         Optional<StackFrame> caller = caller();
         String where = caller.map(Misuse::describe).orElse("an unknown method");
-        String fix = caller.isPresent() && caller.get().getDeclaringClass().isHidden() ? HIDDEN_CLASS_FIX
-                : "call it in the body or a deferred call of a @Defers method (run with"
-                        + " -javaagent:path/to/defer-agent.jar)";
+        String fix = "call it in the body or a deferred call of a @Defers method"
+                + (caller.isPresent() && caller.get().getDeclaringClass().isHidden()
+                        ? "; that method is in a hidden class (Lookup.defineHiddenClass), which no Java agent ever"
+                                + " sees: " + HIDDEN_CLASS_REWRITE
+                        : " (run with -javaagent:path/to/defer-agent.jar)");
         return new IllegalStateException(operation + "() called in " + where
                 + ", but no @Defers invocation is active on this thread. Fix: " + fix);
     }
