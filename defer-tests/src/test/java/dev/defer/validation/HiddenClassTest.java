@@ -12,6 +12,7 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.util.ArrayList;
 import java.util.List;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -19,8 +20,8 @@ import org.junit.jupiter.api.Test;
  * a {@code @Defers} hidden class works only from bytes rewritten before it is defined, and the S13 error in
  * one that was not names the hidden class's method (whose frames a default stack walk hides) and says so.
  *
- * <p>The bytes are {@link HiddenTarget}'s as javac wrote them, read as a resource; the test never loads that
- * class by name. {@link Instrumenter} is the public API of the agent jar (on this JVM's class path).
+ * <p>The bytes are {@link HiddenTarget}'s and {@link HiddenLambdaTarget}'s as javac wrote them, read as
+ * resources; the test never loads those classes by name. {@link Instrumenter} is the public API of the agent jar (on this JVM's class path).
  */
 class HiddenClassTest {
     private static final MethodType WORK = MethodType.methodType(String.class, List.class, boolean.class);
@@ -98,6 +99,38 @@ class HiddenClassTest {
                 "loop(Ljava/util/List;I)I (0 stack-style, 1 pooled)"), rewritten.methods());
     }
 
+    @Test
+    void deferredLambdasAndMethodReferencesOfARewrittenHiddenClassRecoverAsElsewhere() throws Throwable {
+        MethodHandles.Lookup lookup = define(new Instrumenter().instrument(javacBytes("HiddenLambdaTarget")).classFile());
+        Class<?> hidden = lookup.lookupClass();
+        try {
+            lookup.findStatic(hidden, "probe", MethodType.methodType(String.class)).invoke();
+        } catch (NoClassDefFoundError e) {
+            // JDK 17: javac's own lambda in a hidden class cannot run; nothing for defer to do (HiddenTarget).
+            Assumptions.abort("this JDK cannot run a lambda of a hidden class: " + e);
+        }
+        MethodHandle lambdas = lookup.findStatic(hidden, "lambdas", WORK);
+        List<String> log = new ArrayList<>();
+        assertEquals("returned", invoke(lambdas, log, false));
+        assertEquals(List.of("body", "second deferred, recovered null", "first deferred"), log);
+        log.clear();
+        assertEquals("recovered", invoke(lambdas, log, true));
+        assertEquals(List.of("body", "second deferred, recovered java.lang.IllegalStateException: boom",
+                "first deferred"), log);
+
+        log.clear();
+        MethodType listToString = MethodType.methodType(String.class, List.class);
+        assertEquals(null, (String) lookup.findStatic(hidden, "byReference", listToString).invoke(log));
+        assertEquals(List.of("recovered java.lang.IllegalArgumentException: by reference"), log);
+
+        log.clear();
+        MethodHandle throughHelper = lookup.findStatic(hidden, "throughHelper", listToString);
+        IllegalArgumentException notRecovered = assertThrows(IllegalArgumentException.class,
+                () -> throughHelper.invoke(log));
+        assertEquals("through a helper", notRecovered.getMessage());
+        assertEquals(List.of("recovered null"), log);
+    }
+
     private static String invoke(MethodHandle work, List<String> log, boolean panic) throws Throwable {
         return (String) work.invoke(log, panic);
     }
@@ -108,7 +141,11 @@ class HiddenClassTest {
     }
 
     private static byte[] javacBytes() throws IOException {
-        try (InputStream in = HiddenClassTest.class.getResourceAsStream("HiddenTarget.class")) {
+        return javacBytes("HiddenTarget");
+    }
+
+    private static byte[] javacBytes(String simpleName) throws IOException {
+        try (InputStream in = HiddenClassTest.class.getResourceAsStream(simpleName + ".class")) {
             return in.readAllBytes();
         }
     }
