@@ -9,7 +9,6 @@ import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -70,7 +69,7 @@ class CodeLimitTest {
         assertTrue(run.output.contains("big returned 3 [" + lifo + "]"), run.output);
         assertTrue(run.output.contains("big2 returned 3 [" + lifo + "]"), run.output);
         assertTrue(run.output.contains("small returned 3 [" + lifo + "]"), run.output);
-        assertTrue(run.output.contains("big panicked java.lang.IllegalStateException: negative [" + lifo + "]"),
+        assertTrue(run.output.contains("big(-1) failed java.lang.IllegalStateException: negative [" + lifo + "]"),
                 run.output);
     }
 
@@ -99,7 +98,7 @@ class CodeLimitTest {
      * Writes and compiles {@code gen.NAME}: {@code big(int)} with {@code sites} deferred lambdas and its body
      * padded to at most {@code target} bytes of code, {@code small(int)} with the same lambdas unpadded,
      * optionally {@code big2(int)}, a copy of {@code big}, and a {@code main} that calls each, then
-     * {@code big(-1)}, which panics.
+     * {@code big(-1)}, which panics, and prints each outcome with what the deferred calls logged.
      *
      * @return each method's code size as javac wrote it
      */
@@ -107,7 +106,8 @@ class CodeLimitTest {
         int unpadded = compile(name, sites, 0, twoBig).get("big");
         int pads = (target - unpadded) / PAD_BYTES;
         Map<String, Integer> sizes = compile(name, sites, pads, twoBig);
-        assertEquals(unpadded + pads * PAD_BYTES, sizes.get("big"), "each padding statement is " + PAD_BYTES + " bytes");
+        assertEquals(unpadded + pads * PAD_BYTES, sizes.get("big"),
+                "each padding statement is " + PAD_BYTES + " bytes");
         return sizes;
     }
 
@@ -120,21 +120,15 @@ class CodeLimitTest {
                     .append(k).append(")); });\n");
         }
         String source = "package gen;\n"
-                + "import dev.defer.Defer;\nimport dev.defer.Defers;\nimport java.util.ArrayList;\nimport java.util.List;\n"
+                + "import dev.defer.Defer;\nimport dev.defer.Defers;\n"
+                + "import java.util.ArrayList;\nimport java.util.List;\n"
                 + "public class " + name + " {\n"
                 + "    static final List<String> LOG = new ArrayList<>();\n"
                 + bigMethod("big", lambdas, pads) + (twoBig ? bigMethod("big2", lambdas, pads) : "")
                 + "    @Defers\n    static int small(int x) {\n" + lambdas + "        return x;\n    }\n"
                 + "    public static void main(String[] args) {\n"
-                + "        try {\n            System.out.println(\"big returned \" + big(3) + \" \" + LOG);\n"
-                + "        } catch (RuntimeException e) {\n            System.out.println(\"big failed \" + e);\n        }\n"
-                + (twoBig ? "        LOG.clear();\n        System.out.println(\"big2 returned \" + big2(3) + \" \" + LOG);\n" : "")
-                + "        LOG.clear();\n"
-                + "        try {\n            System.out.println(\"small returned \" + small(3) + \" \" + LOG);\n"
-                + "        } catch (RuntimeException e) {\n            System.out.println(\"small failed \" + e);\n        }\n"
-                + "        LOG.clear();\n"
-                + "        try {\n            big(-1);\n"
-                + "        } catch (RuntimeException e) {\n            System.out.println(\"big panicked \" + e + \" \" + LOG);\n        }\n"
+                + report("big", "big(3)") + (twoBig ? report("big2", "big2(3)") : "") + report("small", "small(3)")
+                + report("big(-1)", "big(-1)")
                 + "    }\n}\n";
         Path sources = Files.createDirectories(dir.resolve("src/gen"));
         Path file = sources.resolve(name + ".java");
@@ -146,6 +140,14 @@ class CodeLimitTest {
                 file.toString());
         assertEquals(0, status, "javac failed on " + file);
         return codeSizes(Files.readAllBytes(classes().resolve("gen/" + name + ".class")));
+    }
+
+    /** Prints what a call returned or threw, and what the deferred calls logged. */
+    private static String report(String label, String call) {
+        return "        LOG.clear();\n        try {\n"
+                + "            System.out.println(\"" + label + " returned \" + " + call + " + \" \" + LOG);\n"
+                + "        } catch (RuntimeException e) {\n"
+                + "            System.out.println(\"" + label + " failed \" + e + \" \" + LOG);\n        }\n";
     }
 
     private static String bigMethod(String name, StringBuilder lambdas, int pads) {
@@ -216,8 +218,9 @@ class CodeLimitTest {
     private Result runUnderAgent(String options, String mainClass) throws Exception {
         String agentJar = Jvm.agentJar().orElse(null);
         Assumptions.assumeTrue(agentJar != null, "the tests do not run under -javaagent:defer-agent.jar");
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-javaagent:" + agentJar + "=" + options, "-cp", runtimePath() + File.pathSeparator + classes(), mainClass));
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<String> command = List.of(java, "-javaagent:" + agentJar + "=" + options,
+                "-cp", runtimePath() + File.pathSeparator + classes(), mainClass);
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(process.waitFor(2, TimeUnit.MINUTES), "the child JVM did not end");

@@ -21,7 +21,8 @@ import org.junit.jupiter.api.Test;
  * one that was not names the hidden class's method (whose frames a default stack walk hides) and says so.
  *
  * <p>The bytes are {@link HiddenTarget}'s and {@link HiddenLambdaTarget}'s as javac wrote them, read as
- * resources; the test never loads those classes by name. {@link Instrumenter} is the public API of the agent jar (on this JVM's class path).
+ * resources; the test never loads those classes by name. {@link Instrumenter} is the public API inside the
+ * agent jar, which the pom's {@code defer-agent} dependency puts on the class path.
  */
 class HiddenClassTest {
     private static final MethodType WORK = MethodType.methodType(String.class, List.class, boolean.class);
@@ -36,7 +37,8 @@ class HiddenClassTest {
         String message = e.getMessage();
         assertTrue(message.startsWith("Defer.defer called in " + hidden.getName() + ".work (HiddenTarget.java:"),
                 message);
-        assertTrue(hidden.getName().startsWith(HiddenClassTest.class.getPackageName() + ".HiddenTarget/0x"), hidden.getName());
+        assertTrue(hidden.getName().startsWith(HiddenClassTest.class.getPackageName() + ".HiddenTarget/0x"),
+                hidden.getName());
         assertTrue(message.contains("Fix: the method is in a hidden class (Lookup.defineHiddenClass), which no"
                 + " Java agent ever sees"), message);
         assertTrue(message.contains("rewrite the class's bytes before they are defined, with java -jar"
@@ -101,7 +103,8 @@ class HiddenClassTest {
 
     @Test
     void deferredLambdasAndMethodReferencesOfARewrittenHiddenClassRecoverAsElsewhere() throws Throwable {
-        MethodHandles.Lookup lookup = define(new Instrumenter().instrument(javacBytes("HiddenLambdaTarget")).classFile());
+        byte[] rewritten = new Instrumenter().instrument(javacBytes("HiddenLambdaTarget")).classFile();
+        MethodHandles.Lookup lookup = define(rewritten);
         Class<?> hidden = lookup.lookupClass();
         try {
             lookup.findStatic(hidden, "probe", MethodType.methodType(String.class)).invoke();
