@@ -17,6 +17,7 @@ import org.objectweb.asm.tree.MethodNode;
  */
 public final class MethodSelection {
     static final String DEFERS_DESCRIPTOR = "Ldev/defer/Defers;";
+    private static final String CONTINUATION = "Lkotlin/coroutines/Continuation;";
 
     private final boolean all;
     private final boolean typeLevel;
@@ -71,8 +72,22 @@ public final class MethodSelection {
      * not the application's: rewriting it would only make every probe call enter the runtime.
      */
     private boolean isEligibleForAll(MethodNode method) {
-        return hasBody(method) && ((method.access & Opcodes.ACC_SYNTHETIC) == 0
+        return hasBody(method) && !isSuspendFunction(method) && ((method.access & Opcodes.ACC_SYNTHETIC) == 0
                 || lambdaBodies.contains(method.name + method.desc));
+    }
+
+    /**
+     * Whether a method is a Kotlin suspend function as compiled: a state machine that takes a
+     * {@code kotlin.coroutines.Continuation} last and returns {@code Object}, returning the
+     * {@code COROUTINE_SUSPENDED} marker at each suspension. Its frame ends at every suspension, not when
+     * the function completes, so the rewrite would run its deferred calls too early: such a method is
+     * refused when annotated (or in an annotated type), and {@code all=} leaves it alone.
+     *
+     * @param method a method
+     * @return whether it has the shape of a compiled suspend function
+     */
+    public static boolean isSuspendFunction(MethodNode method) {
+        return method.desc.endsWith(CONTINUATION + ")Ljava/lang/Object;");
     }
 
     /** {@code @Defers} on a type covers the methods written in it, not compiler-generated ones. */
