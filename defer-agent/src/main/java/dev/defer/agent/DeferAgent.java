@@ -42,6 +42,11 @@ public final class DeferAgent {
         // Rewrite one class first, so that the agent's own classes are loaded before any application class
         // reaches the transformer.
         WarmUp.run(transformer.instrumenter(), options.verbose ? transformer.scanner() : null);
+        transformer.startWorker(instrumentation);
+        WarmUp.handOver(transformer);
+        LostClasses lost = transformer.lost();
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> lost.reportAtExit(System.err, instrumentation),
+                "defer-agent report"));
         instrumentation.addTransformer(transformer, false);
         System.setProperty(RUNNING_PROPERTY, "active");
         if (options.verbose) {
