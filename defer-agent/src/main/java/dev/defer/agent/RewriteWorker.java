@@ -40,6 +40,11 @@ final class RewriteWorker implements Runnable {
             this.className = className;
             this.classFile = classFile;
         }
+
+        /** The class's name for a message; a hidden class has none. */
+        String displayName() {
+            return className == null ? "a class" : className.replace('/', '.');
+        }
     }
 
     private final Work work;
@@ -161,20 +166,31 @@ final class RewriteWorker implements Runnable {
     }
 
     private void serve(Request request) {
-        ByteArrayOutputStream lines = new ByteArrayOutputStream();
-        try (PrintStream buffer = new PrintStream(lines, true, StandardCharsets.UTF_8)) {
-            request.result = rewrite(request, buffer);
-            if (verbose && request.result != null) {
-                buffer.println("defer-agent: rewrote " + request.className.replace('/', '.') + " on the agent's own"
-                        + " thread: the stack of the thread that loaded it overflowed in the rewrite");
+        // The loading thread waits for done whatever happens here: an error that escaped (an OutOfMemoryError in
+        // the buffer, say) must neither leave it waiting nor end this thread, which every later overflow needs.
+        String lines;
+        try {
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+            try (PrintStream buffer = new PrintStream(bytes, true, StandardCharsets.UTF_8)) {
+                request.result = rewrite(request, buffer);
+                if (verbose && request.result != null) {
+                    buffer.println("defer-agent: rewrote " + request.displayName() + " on the agent's"
+                            + " own thread: the stack of the thread that loaded it overflowed in the rewrite");
+                }
+            }
+            lines = bytes.toString(StandardCharsets.UTF_8);
+        } catch (Throwable e) {
+            request.result = null;
+            lines = "defer-agent: cannot rewrite " + request.displayName() + ", left unchanged: " + e
+                    + System.lineSeparator();
+        } finally {
+            synchronized (lock) {
+                request.done = true;
+                lock.notifyAll();
             }
         }
-        synchronized (lock) {
-            request.done = true;
-            lock.notifyAll();
-        }
-        if (lines.size() > 0) {
-            log.print(lines.toString(StandardCharsets.UTF_8));
+        if (!lines.isEmpty()) {
+            log.print(lines);
             log.flush();
         }
     }
@@ -183,13 +199,13 @@ final class RewriteWorker implements Runnable {
         try {
             return work.transform(request.loader, request.className, request.classFile, buffer);
         } catch (StackOverflowError e) {
-            buffer.println("defer-agent: cannot rewrite " + request.className.replace('/', '.') + ", left unchanged"
+            buffer.println("defer-agent: cannot rewrite " + request.displayName() + ", left unchanged"
                     + " (its Defer.defer calls will throw IllegalStateException): the rewrite overflowed even the"
                     + " agent's own " + (STACK_BYTES >> 20) + " MB stack; split its @Defers methods into smaller ones");
             return null;
         } catch (Throwable e) {
             // OutOfMemoryError and the like: reported, and the worker stays for the next class.
-            buffer.println("defer-agent: cannot rewrite " + request.className.replace('/', '.') + ", left unchanged"
+            buffer.println("defer-agent: cannot rewrite " + request.displayName() + ", left unchanged"
                     + " (its Defer.defer calls will throw IllegalStateException): " + e);
             return null;
         }

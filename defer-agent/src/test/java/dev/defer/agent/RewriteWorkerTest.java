@@ -76,7 +76,7 @@ class RewriteWorkerTest {
     @Test
     void aWorkThatOverflowsOrFailsIsReportedAndTheWorkerCarriesOn() {
         RewriteWorker worker = new RewriteWorker((loader, name, classFile, out) -> {
-            if (name.equals("test/Deep")) {
+            if ("test/Deep".equals(name)) {
                 throw new StackOverflowError();
             }
             throw new OutOfMemoryError("injected");
@@ -84,14 +84,16 @@ class RewriteWorkerTest {
         worker.start();
         assertNull(worker.transform(new RewriteWorker.Request(null, "test/Deep", new byte[0])));
         assertNull(worker.transform(new RewriteWorker.Request(null, "test/Big", new byte[0])));
+        assertNull(worker.transform(new RewriteWorker.Request(null, null, new byte[0])), "a hidden class");
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!log().contains("test.Big") && System.nanoTime() < deadline) {
+        while (!log().contains("cannot rewrite a class") && System.nanoTime() < deadline) {
             Thread.onSpinWait();
         }
         assertTrue(log().contains("defer-agent: cannot rewrite test.Deep, left unchanged (its Defer.defer calls will"
                 + " throw IllegalStateException): the rewrite overflowed even the agent's own 64 MB stack"), log());
         assertTrue(log().contains("defer-agent: cannot rewrite test.Big, left unchanged (its Defer.defer calls will"
                 + " throw IllegalStateException): java.lang.OutOfMemoryError: injected"), log());
+        assertTrue(log().contains("defer-agent: cannot rewrite a class, left unchanged"), log());
     }
 
     @Test
