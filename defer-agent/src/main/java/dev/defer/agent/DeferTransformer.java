@@ -23,7 +23,7 @@ final class DeferTransformer implements ClassFileTransformer {
     private final AgentOptions options;
     private final PrintStream log;
     private final RewriteWorker worker;
-    private final LostClasses lost = new LostClasses();
+    private final LostClasses lost;
     private volatile Instrumentation instrumentation;
 
     DeferTransformer(AgentOptions options, PrintStream log) {
@@ -31,6 +31,7 @@ final class DeferTransformer implements ClassFileTransformer {
         this.scanner = new MisuseScanner(options.allPrefixes);
         this.options = options;
         this.log = log;
+        this.lost = new LostClasses(this::needsRewrite);
         this.worker = new RewriteWorker(this::transform, () -> lost.report(log, instrumentation), log,
                 options.verbose);
     }
@@ -86,6 +87,7 @@ final class DeferTransformer implements ClassFileTransformer {
                     int slot = lost.count & (LostClasses.KEPT - 1);
                     lost.names[slot] = className;
                     lost.loaders[slot] = loader;
+                    lost.classFiles[slot] = classFile;
                     lost.count++;
                 }
                 return null;
@@ -143,6 +145,12 @@ final class DeferTransformer implements ClassFileTransformer {
             log.println("defer-agent: cannot rewrite " + className.replace('/', '.') + ", left unchanged: " + e);
             return null;
         }
+    }
+
+    /** The test of {@link #transform} before it parses anything: could the class need the rewrite? */
+    private boolean needsRewrite(ClassLoader loader, String className, byte[] classFile) {
+        return loader != null && className != null && !isRuntimeClass(className)
+                && instrumenter.mayNeedRewrite(className, classFile);
     }
 
     /**

@@ -18,13 +18,28 @@ final class LostClasses {
     /** How many classes are kept between two reports (a power of two); beyond it, only the count. */
     static final int KEPT = 64;
 
+    /** The transformer's own test, on the bytes: would the class have been rewritten? */
+    interface Candidates {
+        boolean needsRewrite(ClassLoader loader, String className, byte[] classFile);
+    }
+
     final String[] names = new String[KEPT];
     final ClassLoader[] loaders = new ClassLoader[KEPT];
+    final byte[][] classFiles = new byte[KEPT][];
     /** Written under the monitor; volatile so that the check made at every class load needs no lock. */
     volatile int count;
     int reported;
+    private final Candidates candidates;
     private final List<String> pendingNames = new ArrayList<>();
     private final List<ClassLoader> pendingLoaders = new ArrayList<>();
+
+    /**
+     * @param candidates tells the classes that needed the rewrite from the others (most classes, hidden ones
+     *     too), which lose nothing when defined unchanged and are not reported
+     */
+    LostClasses(Candidates candidates) {
+        this.candidates = candidates;
+    }
 
     /**
      * Reports the classes noted since the last call that were defined un-rewritten; the others are kept for
@@ -39,16 +54,22 @@ final class LostClasses {
             int missed = count - reported - KEPT;
             if (missed > 0) {
                 lines.add("defer-agent: " + missed + " more classes were loading with too little stack left to"
-                        + " rewrite them; their names were not kept, and those that loaded are un-rewritten");
+                        + " rewrite them; their names were not kept, and those of them with @Defers methods that"
+                        + " loaded are un-rewritten");
                 reported += missed;
             }
             for (; reported < count; reported++) {
                 int slot = reported & (KEPT - 1);
                 String name = names[slot];
                 ClassLoader loader = loaders[slot];
+                byte[] classFile = classFiles[slot];
                 names[slot] = null;
                 loaders[slot] = null;
-                if (name == null || instrumentation == null || isDefined(instrumentation, loader, name)) {
+                classFiles[slot] = null;
+                if (!candidates.needsRewrite(loader, name, classFile)) {
+                    continue;
+                }
+                if (instrumentation == null || isDefined(instrumentation, loader, name)) {
                     lines.add(line(name));
                 } else {
                     pendingNames.add(name);
@@ -91,7 +112,7 @@ final class LostClasses {
     }
 
     private static String line(String internalName) {
-        return "defer-agent: cannot rewrite " + (internalName == null ? "a class" : internalName.replace('/', '.'))
+        return "defer-agent: cannot rewrite " + internalName.replace('/', '.')
                 + ", left unchanged (its Defer.defer calls will throw IllegalStateException): it was loaded on a thread"
                 + " with too little stack left even to hand it to the agent's own thread; load it before the deep"
                 + " recursion, or give the thread a larger stack (-Xss, or the stackSize of new Thread(...))";

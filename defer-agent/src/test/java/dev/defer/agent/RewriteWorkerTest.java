@@ -2,6 +2,7 @@ package dev.defer.agent;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -12,6 +13,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
 /** The agent's own thread, which rewrites for loading threads whose stack overflowed, and the lost-class report. */
@@ -98,9 +100,18 @@ class RewriteWorkerTest {
 
     @Test
     void lostClassesAreReportedByNameOnceAndBeyondTheKeptOnesCounted() {
-        LostClasses lost = new LostClasses();
+        LostClasses lost = new DeferTransformer(AgentOptions.parse(""), log).lost();
+        byte[] defers = TestClasses.sample("test/Lost", 0);
+        byte[] plain = TestClasses.misuseOnly("test/Plain", 1);
         for (int i = 0; i < LostClasses.KEPT + 3; i++) {
-            lost.names[lost.count & (LostClasses.KEPT - 1)] = "test/Lost" + i;
+            int slot = lost.count & (LostClasses.KEPT - 1);
+            lost.names[slot] = "test/Lost" + i;
+            lost.loaders[slot] = getClass().getClassLoader();
+            // Classes without @Defers and hidden classes lose nothing when defined unchanged: not reported.
+            lost.classFiles[slot] = i % 5 == 4 ? plain : defers;
+            if (i % 7 == 6) {
+                lost.names[slot] = null;
+            }
             lost.count++;
         }
         lost.report(log, null);
@@ -111,7 +122,11 @@ class RewriteWorkerTest {
                 + " to the agent's own thread; load it before the deep recursion, or give the thread a larger stack"),
                 report);
         assertTrue(report.contains("test.Lost" + (LostClasses.KEPT + 2) + ","), report);
-        assertEquals(LostClasses.KEPT + 1, report.lines().count(), report);
+        long expected = IntStream.range(3, LostClasses.KEPT + 3).filter(i -> i % 5 != 4 && i % 7 != 6).count();
+        assertEquals(1 + expected, report.lines().count(), report);
+        assertFalse(report.contains("test.Lost4,"), report);
+        assertFalse(report.contains("test.Lost6,"), report);
+        assertFalse(report.contains("a class"), report);
         err.reset();
         lost.report(log, null);
         assertEquals("", log(), "reported once");
