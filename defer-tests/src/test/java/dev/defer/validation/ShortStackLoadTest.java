@@ -36,6 +36,9 @@ class ShortStackLoadTest {
         assertTrue(handedOver > 0, "no load overflowed in the rewrite, so the hand-over was not tried: " + figures);
         assertEquals(unrewritten, reported, "each copy left un-rewritten is reported by name, and only those: "
                 + figures);
+        assertEquals(reported, count(result.output, "defer-agent: cannot rewrite "),
+                "no other class is reported: " + result.output.lines().filter(l -> l.contains("cannot rewrite"))
+                        .filter(l -> !l.contains(target)).findFirst().orElse(""));
     }
 
     private static long count(String text, String line) {
