@@ -7,7 +7,8 @@ import java.lang.instrument.Instrumentation;
  * that rewrites the {@code @Defers} methods of each class as it loads. Options, comma-separated:
  * {@code verbose} (a line per rewritten method on stderr), {@code dump=DIR} (writes the rewritten class
  * files under DIR), {@code all=PREFIX[:PREFIX...]} (treats every method of those packages as
- * {@code @Defers}: a test mode).
+ * {@code @Defers}: a test mode). It starts one daemon thread, {@code defer-agent rewrite}, which rewrites a class
+ * whose loading thread has too little stack left for the rewrite (see {@link RewriteWorker}).
  */
 public final class DeferAgent {
     /** System property the agent sets, so that the runtime's error messages know it is running. */
