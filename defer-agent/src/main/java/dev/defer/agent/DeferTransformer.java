@@ -68,6 +68,16 @@ final class DeferTransformer implements ClassFileTransformer {
     @Override
     public byte[] transform(ClassLoader loader, String className, Class<?> classBeingRedefined,
             ProtectionDomain protectionDomain, byte[] classFile) {
+        return transform(null, loader, className, classBeingRedefined, protectionDomain, classFile);
+    }
+
+    /**
+     * What the JVM calls. Overridden rather than left to the interface's default, which would call the method
+     * above: one frame fewer between the JDK's caller, which swallows any throwable, and the catch below.
+     */
+    @Override
+    public byte[] transform(Module module, ClassLoader loader, String className, Class<?> classBeingRedefined,
+            ProtectionDomain protectionDomain, byte[] classFile) {
         try {
             return transform(loader, className, classFile, log);
         } catch (StackOverflowError overflow) {
