@@ -84,6 +84,11 @@ final class DeferTransformer implements ClassFileTransformer {
             // The JVM calls this on the loading thread with whatever stack it has left. The rewrite is pure on
             // the bytes, so it is done again, whole, on the worker's stack.
             try {
+                if (loader == null || className == null || isRuntimeClass(className)) {
+                    // Never handed over: nothing to rewrite, and the worker may itself need a platform or agent
+                    // class that this thread is defining, which would deadlock.
+                    return null;
+                }
                 // The fewest frames possible between here and the wait: the less stack the hand-over needs, the
                 // rarer a load that cannot even hand over.
                 if (worker.started) {
