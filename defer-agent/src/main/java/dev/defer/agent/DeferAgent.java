@@ -7,7 +7,8 @@ import java.lang.instrument.Instrumentation;
  * that rewrites the {@code @Defers} methods of each class as it loads. Options, comma-separated:
  * {@code verbose} (a line per rewritten method on stderr), {@code dump=DIR} (writes the rewritten class
  * files under DIR), {@code all=PREFIX[:PREFIX...]} (treats every method of those packages as
- * {@code @Defers}: a test mode).
+ * {@code @Defers}: a test mode). It starts one daemon thread, {@code defer-agent rewrite}, which rewrites a class
+ * whose loading thread has too little stack left for the rewrite (see {@link RewriteWorker}).
  */
 public final class DeferAgent {
     /** System property the agent sets, so that the runtime's error messages know it is running. */
@@ -42,6 +43,11 @@ public final class DeferAgent {
         // Rewrite one class first, so that the agent's own classes are loaded before any application class
         // reaches the transformer.
         WarmUp.run(transformer.instrumenter(), options.verbose ? transformer.scanner() : null);
+        transformer.startWorker(instrumentation);
+        WarmUp.handOver(transformer);
+        LostClasses lost = transformer.lost();
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> lost.reportAtExit(System.err, instrumentation),
+                "defer-agent report"));
         // Retransformation-capable transformers run after all incapable ones whatever the -javaagent order,
         // so a coverage agent such as JaCoCo (incapable) always sees, and records, the class as compiled: its
         // report, made from the original class files, then matches the execution data. The rewrite is a pure

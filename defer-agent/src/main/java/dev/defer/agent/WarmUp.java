@@ -35,6 +35,25 @@ final class WarmUp {
     }
 
     /**
+     * Hands a class to the transformer's worker once, as a loading thread whose stack overflowed would, so that
+     * the hand-over's classes and call sites are loaded and linked before a thread with no stack to spare needs
+     * them. The class needs no rewrite, so nothing is printed.
+     *
+     * @param transformer the transformer, its worker started
+     */
+    static void handOver(DeferTransformer transformer) {
+        ClassWriter writer = new ClassWriter(0);
+        writer.visit(Opcodes.V17, Opcodes.ACC_PUBLIC | Opcodes.ACC_SUPER, "dev/defer/warmup/Plain", null,
+                "java/lang/Object", null);
+        writer.visitEnd();
+        byte[] plain = writer.toByteArray();
+        if (transformer.handOver(WarmUp.class.getClassLoader(), "dev/defer/warmup/Plain", plain) != null
+                || !transformer.worker().isRunning()) {
+            throw new IllegalStateException("defer-agent: the warm-up hand-over to the rewrite thread failed");
+        }
+    }
+
+    /**
      * {@code @Defers static int sample(int x) { return x > 0 ? x : -x; }} and
      * {@code static void misuse() { Defer.defer(null); }}, the misuse that the scan must find.
      */

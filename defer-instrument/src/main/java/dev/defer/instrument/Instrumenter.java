@@ -71,8 +71,9 @@ public final class Instrumenter {
     }
 
     /**
-     * Whether a class file carries the {@code dev.defer.Rewritten} attribute that the rewrite adds, judged
-     * without parsing it; {@link #instrument} returns null for such a class.
+     * Whether a class file carries the {@code dev.defer.Rewritten} class attribute that the rewrite adds; only
+     * the attribute counts, not the same text as a string constant. Read from the constant pool and the
+     * attribute table, without parsing the code; {@link #instrument} returns null for such a class.
      *
      * @param classFile the class file
      * @return true when it was rewritten already (by the agent's dump, the Maven plugin or the command line)

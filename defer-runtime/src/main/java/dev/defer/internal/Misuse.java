@@ -60,7 +60,9 @@ public final class Misuse {
             message.append(hidden ? HIDDEN_CLASS_FIX
                     : agentRunning
                     ? "the method is annotated @Defers, but the agent could not rewrite its class: see the"
-                            + " defer-agent line printed on stderr when the class was loaded"
+                            + " 'defer-agent: cannot rewrite' line on stderr, printed when the class was loaded (or,"
+                            + " for a class loaded on a thread with almost no stack left, at the next class load or"
+                            + " the JVM's exit), which says why"
                     : "the method is annotated @Defers, but the agent is not running: start the JVM with"
                             + " -javaagent:path/to/defer-agent.jar, or rewrite the classes at build time"
                             + " (defer-maven-plugin, or java -jar defer-agent.jar instrument IN OUT)");
