@@ -3,7 +3,6 @@ package dev.defer.agent;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -37,8 +36,11 @@ final class AgentOptions {
                 } else if (trimmed.startsWith("dump=") && trimmed.length() > "dump=".length()) {
                     dump = Paths.get(trimmed.substring("dump=".length()));
                 } else if (trimmed.startsWith("all=") && trimmed.length() > "all=".length()) {
-                    Arrays.stream(trimmed.substring("all=".length()).split(":"))
-                            .map(String::trim).filter(p -> !p.isEmpty()).forEach(all::add);
+                    for (String prefix : trimmed.substring("all=".length()).split(":")) {
+                        if (!prefix.isBlank()) {
+                            all.add(prefix.trim());
+                        }
+                    }
                 } else if (!trimmed.isEmpty()) {
                     throw new IllegalArgumentException("defer-agent: unknown option '" + trimmed + "' in '" + text
                             + "'. Options, comma-separated: verbose, dump=DIR, all=PREFIX[:PREFIX...]");

@@ -40,13 +40,14 @@ public final class DeferAgent {
     private static void install(String arguments, Instrumentation instrumentation) {
         AgentOptions options = AgentOptions.parse(arguments);
         DeferTransformer transformer = new DeferTransformer(options, System.err);
-        // Rewrite one class first, so that the agent's own classes are loaded before any application class
-        // reaches the transformer.
-        WarmUp.run(transformer.instrumenter(), options.verbose ? transformer.scanner() : null);
+        if (options.verbose) {
+            // verbose scans classes for misuse on their loading threads, with ASM: load it all now. Otherwise the
+            // first class to rewrite loads it, on the agent's thread (DeferTransformer), and a JVM that never loads
+            // a @Defers class never pays for it.
+            transformer.ensureReady();
+        }
         transformer.startWorker(instrumentation);
-        WarmUp.handOver(transformer);
-        LostClasses lost = transformer.lost();
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> lost.reportAtExit(System.err, instrumentation),
+        Runtime.getRuntime().addShutdownHook(new Thread(new ExitReport(transformer.lost(), instrumentation),
                 "defer-agent report"));
         // Retransformation-capable transformers run after all incapable ones whatever the -javaagent order,
         // so a coverage agent such as JaCoCo (incapable) always sees, and records, the class as compiled: its
@@ -57,6 +58,22 @@ public final class DeferAgent {
         if (options.verbose) {
             System.err.println("defer-agent: active" + (options.allPrefixes.isEmpty() ? ""
                     : ", rewriting every method of " + String.join(", ", options.allPrefixes)));
+        }
+    }
+
+    /** At the JVM's exit, the classes loaded un-rewritten that were not reported yet. A class, not a lambda: see above. */
+    private static final class ExitReport implements Runnable {
+        private final LostClasses lost;
+        private final Instrumentation instrumentation;
+
+        ExitReport(LostClasses lost, Instrumentation instrumentation) {
+            this.lost = lost;
+            this.instrumentation = instrumentation;
+        }
+
+        @Override
+        public void run() {
+            lost.reportAtExit(System.err, instrumentation);
         }
     }
 }

@@ -10,6 +10,7 @@ import java.lang.instrument.Instrumentation;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.ProtectionDomain;
+import java.util.HexFormat;
 
 /**
  * Rewrites {@code @Defers} methods as classes load. Works on the class bytes alone, never loads a class,
@@ -18,22 +19,70 @@ import java.security.ProtectionDomain;
  * over overflows, the class is noted in {@link LostClasses} and reported by name if the JVM defines it.
  */
 final class DeferTransformer implements ClassFileTransformer {
+    /** {@code package dev.defer.warmup; public class Plain {}}, compiled with {@code javac -g:none --release 17}. */
+    private static final String PLAIN_CLASS = "cafebabe0000003d000a0a000200030700040c000500060100106a6176612f6c616e672f4f"
+            + "626a6563740100063c696e69743e0100032829560700080100166465762f64656665722f7761726d75702f506c61696e"
+            + "010004436f6465002100070002000000000001000100050006000100090000001100010001000000052ab70001b10000"
+            + "00000000";
     private final Instrumenter instrumenter;
+    /** Only with verbose, which warns of misuse: its class links the rewrite's ASM classes as it loads. */
     private final MisuseScanner scanner;
     private final AgentOptions options;
     private final PrintStream log;
     private final RewriteWorker worker;
     private final LostClasses lost;
     private volatile Instrumentation instrumentation;
+    /** Whether the warm-up rewrite ran ({@link #ensureReady}). */
+    private volatile boolean ready;
 
     DeferTransformer(AgentOptions options, PrintStream log) {
         this.instrumenter = new Instrumenter(options.allPrefixes);
-        this.scanner = new MisuseScanner(options.allPrefixes);
+        this.scanner = options.verbose ? new MisuseScanner(options.allPrefixes) : null;
         this.options = options;
         this.log = log;
-        this.lost = new LostClasses(this::needsRewrite);
-        this.worker = new RewriteWorker(this::transform, () -> lost.report(log, instrumentation), log,
-                options.verbose);
+        // Named classes, not lambdas: premain makes these, and the JVM's first lambda costs milliseconds of start-up.
+        this.lost = new LostClasses(new Candidates());
+        this.worker = new RewriteWorker(new WorkerRewrite(), new LostReport(), log, options.verbose);
+    }
+
+    /**
+     * Runs the warm-up rewrite once, before the first real one: every class of the rewrite is then loaded and
+     * initialised, so that a later rewrite on a loading thread short of stack loads nothing (an initialiser
+     * that overflowed would leave its class unusable for the JVM's life).
+     */
+    void ensureReady() {
+        if (!ready) {
+            synchronized (this) {
+                if (!ready) {
+                    WarmUp.run(instrumenter, scanner);
+                    ready = true;
+                }
+            }
+        }
+    }
+
+    /** The worker's work: the same rewrite, logging to the worker's buffer. */
+    private final class WorkerRewrite implements RewriteWorker.Work {
+        @Override
+        public byte[] transform(ClassLoader loader, String className, byte[] classFile, PrintStream buffer) {
+            return DeferTransformer.this.transform(loader, className, classFile, buffer);
+        }
+    }
+
+    /** The worker's report of the classes noted in {@link LostClasses}. */
+    private final class LostReport implements Runnable {
+        @Override
+        public void run() {
+            lost.report(log, instrumentation);
+        }
+    }
+
+    /** The transformer's own byte test, for {@link LostClasses}. */
+    private final class Candidates implements LostClasses.Candidates {
+        @Override
+        public boolean needsRewrite(ClassLoader loader, String className, byte[] classFile) {
+            return DeferTransformer.this.needsRewrite(loader, className, classFile);
+        }
     }
 
     /** The classes loaded un-rewritten because their thread had too little stack even to hand them over. */
@@ -50,6 +99,7 @@ final class DeferTransformer implements ClassFileTransformer {
         return instrumenter;
     }
 
+    /** The misuse scan of verbose mode, or null without verbose. */
     MisuseScanner scanner() {
         return scanner;
     }
@@ -63,6 +113,21 @@ final class DeferTransformer implements ClassFileTransformer {
     void startWorker(Instrumentation instrumentation) {
         this.instrumentation = instrumentation;
         worker.start();
+        primeHandOver();
+    }
+
+    /**
+     * Hands a class to the worker once, as a loading thread whose stack overflowed would, so that the hand-over's
+     * classes and call sites are loaded and linked before a thread with no stack to spare needs them. The class
+     * needs no rewrite, so nothing is printed.
+     */
+    private void primeHandOver() {
+        // A class file written out rather than made with ASM: premain loads none of the rewrite's classes.
+        byte[] plain = HexFormat.of().parseHex(PLAIN_CLASS);
+        if (handOver(DeferTransformer.class.getClassLoader(), "dev/defer/warmup/Plain", plain) != null
+                || !worker.isRunning()) {
+            throw new IllegalStateException("defer-agent: the warm-up hand-over to the rewrite thread failed");
+        }
     }
 
     @Override
@@ -79,6 +144,12 @@ final class DeferTransformer implements ClassFileTransformer {
     public byte[] transform(Module module, ClassLoader loader, String className, Class<?> classBeingRedefined,
             ProtectionDomain protectionDomain, byte[] classFile) {
         try {
+            if (!ready && worker.started && needsRewrite(loader, className, classFile)) {
+                // The first class to rewrite: the rewrite's own classes (the shaded ASM) are loaded and initialised
+                // on the worker, with stack to spare, rather than by premain, so a JVM that never loads a @Defers
+                // class never pays for them.
+                return worker.transform(new RewriteWorker.Request(loader, className, classFile));
+            }
             return transform(loader, className, classFile, log);
         } catch (StackOverflowError overflow) {
             // The JVM calls this on the loading thread with whatever stack it has left. The rewrite is pure on
@@ -141,6 +212,7 @@ final class DeferTransformer implements ClassFileTransformer {
             return null;
         }
         try {
+            ensureReady();
             Instrumenter.Result result = instrumenter.instrument(classFile);
             if (result == null) {
                 return null;

@@ -77,7 +77,9 @@ final class LostClasses {
                 }
             }
         }
-        lines.forEach(log::println);
+        for (String line : lines) {
+            log.println(line);
+        }
     }
 
     /**
@@ -98,7 +100,9 @@ final class LostClasses {
             pendingNames.clear();
             pendingLoaders.clear();
         }
-        lines.forEach(log::println);
+        for (String line : lines) {
+            log.println(line);
+        }
     }
 
     private static boolean isDefined(Instrumentation instrumentation, ClassLoader loader, String internalName) {

@@ -26,30 +26,11 @@ final class WarmUp {
             if (instrumenter.instrument(sample) == null) {
                 throw new IllegalStateException("defer-agent: the warm-up rewrite produced nothing");
             }
-            if (scanner != null && scanner.scan(sample).stream().map(Object::toString).count() != 1) {
+            if (scanner != null && scanner.scan(sample).size() != 1) {
                 throw new IllegalStateException("defer-agent: the warm-up scan did not find its one misuse");
             }
         } catch (InstrumentationException e) {
             throw new IllegalStateException("defer-agent: the warm-up rewrite failed", e);
-        }
-    }
-
-    /**
-     * Hands a class to the transformer's worker once, as a loading thread whose stack overflowed would, so that
-     * the hand-over's classes and call sites are loaded and linked before a thread with no stack to spare needs
-     * them. The class needs no rewrite, so nothing is printed.
-     *
-     * @param transformer the transformer, its worker started
-     */
-    static void handOver(DeferTransformer transformer) {
-        ClassWriter writer = new ClassWriter(0);
-        writer.visit(Opcodes.V17, Opcodes.ACC_PUBLIC | Opcodes.ACC_SUPER, "dev/defer/warmup/Plain", null,
-                "java/lang/Object", null);
-        writer.visitEnd();
-        byte[] plain = writer.toByteArray();
-        if (transformer.handOver(WarmUp.class.getClassLoader(), "dev/defer/warmup/Plain", plain) != null
-                || !transformer.worker().isRunning()) {
-            throw new IllegalStateException("defer-agent: the warm-up hand-over to the rewrite thread failed");
         }
     }
 

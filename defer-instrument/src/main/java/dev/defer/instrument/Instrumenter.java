@@ -37,15 +37,26 @@ public final class Instrumenter {
      * The test of the {@code all=} prefixes, by internal class name; shared with {@link MisuseScanner}.
      */
     static Predicate<String> prefixMatcher(List<String> allPrefixes) {
-        if (allPrefixes.isEmpty()) {
-            // The usual case: asked for every class the agent sees, so answered without a loop.
-            return className -> false;
+        return new Prefixes(allPrefixes);
+    }
+
+    /**
+     * The {@code all=} prefixes as internal names. A class rather than a lambda: the agent makes one in premain,
+     * where the JVM's first lambda would cost milliseconds of start-up.
+     */
+    private static final class Prefixes implements Predicate<String> {
+        private final String[] prefixes;
+
+        Prefixes(List<String> allPrefixes) {
+            prefixes = new String[allPrefixes.size()];
+            for (int i = 0; i < prefixes.length; i++) {
+                prefixes[i] = allPrefixes.get(i).replace('.', '/');
+            }
         }
-        List<String> prefixes = new ArrayList<>();
-        for (String prefix : allPrefixes) {
-            prefixes.add(prefix.replace('.', '/'));
-        }
-        return className -> {
+
+        @Override
+        public boolean test(String className) {
+            // Usually no prefix at all: asked for every class the agent sees, answered without a loop body.
             for (String prefix : prefixes) {
                 if (className.startsWith(prefix)
                         && (className.length() == prefix.length() || className.charAt(prefix.length()) == '/'
@@ -54,7 +65,7 @@ public final class Instrumenter {
                 }
             }
             return false;
-        };
+        }
     }
 
     /**
