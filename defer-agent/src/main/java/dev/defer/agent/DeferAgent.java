@@ -12,6 +12,8 @@ import java.lang.instrument.Instrumentation;
 public final class DeferAgent {
     /** System property the agent sets, so that the runtime's error messages know it is running. */
     static final String RUNNING_PROPERTY = "dev.defer.agent";
+    /** The runtime class that rewritten code calls. */
+    private static final String RUNTIME_ENTRY = "dev.defer.internal.DeferSupport";
 
     private DeferAgent() {
     }
@@ -36,6 +38,22 @@ public final class DeferAgent {
         install(arguments, instrumentation);
     }
 
+    /**
+     * Loads the runtime now, while the stack is nearly empty, if it is on the class path: its first use
+     * rehearses a panic, so that a stack overflow never has to load it (issue 9). Elsewhere (a class loader of
+     * the application's own) the first rewritten method to run does the same.
+     */
+    private static void prepareRuntime(boolean verbose) {
+        try {
+            Class.forName(RUNTIME_ENTRY, true, ClassLoader.getSystemClassLoader());
+        } catch (ClassNotFoundException e) {
+            if (verbose) {
+                System.err.println("defer-agent: " + RUNTIME_ENTRY + " is not on the class path yet; the first"
+                        + " @Defers method to run loads it");
+            }
+        }
+    }
+
     private static void install(String arguments, Instrumentation instrumentation) {
         AgentOptions options = AgentOptions.parse(arguments);
         DeferTransformer transformer = new DeferTransformer(options, System.err);
@@ -43,6 +61,7 @@ public final class DeferAgent {
         // reaches the transformer.
         WarmUp.run(transformer.instrumenter(), options.verbose ? transformer.scanner() : null);
         instrumentation.addTransformer(transformer, false);
+        prepareRuntime(options.verbose);
         System.setProperty(RUNNING_PROPERTY, "active");
         if (options.verbose) {
             System.err.println("defer-agent: active" + (options.allPrefixes.isEmpty() ? ""
