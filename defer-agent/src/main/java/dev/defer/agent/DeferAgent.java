@@ -60,8 +60,9 @@ public final class DeferAgent {
         // Rewrite one class first, so that the agent's own classes are loaded before any application class
         // reaches the transformer.
         WarmUp.run(transformer.instrumenter(), options.verbose ? transformer.scanner() : null);
-        instrumentation.addTransformer(transformer, false);
+        // Before the transformer: the runtime's classes and those of its rehearsal need no scan.
         prepareRuntime(options.verbose);
+        instrumentation.addTransformer(transformer, false);
         System.setProperty(RUNNING_PROPERTY, "active");
         if (options.verbose) {
             System.err.println("defer-agent: active" + (options.allPrefixes.isEmpty() ? ""
