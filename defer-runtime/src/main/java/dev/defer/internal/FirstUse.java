@@ -38,7 +38,9 @@ final class FirstUse {
             invocation.push(DeferRecord.TWO_ARGUMENTS, calls, "a", "b");
             invocation.finish(new IllegalStateException("the runtime's first use"));
             if (calls.recovered == null) {
-                throw new IllegalStateException("the runtime's rehearsal panic was not recovered");
+                throw new IllegalStateException("dev.defer.internal.FirstUse.prepare: the runtime's rehearsal panic"
+                        + " was not recovered, so recover() is broken in this defer-runtime build; use a released"
+                        + " defer-runtime jar, and report the build that fails");
             }
         } catch (StackOverflowError | OutOfMemoryError e) {
             // The first use came with too little stack or memory; what did not get loaded here loads when
