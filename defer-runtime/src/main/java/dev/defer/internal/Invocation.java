@@ -211,6 +211,9 @@ public final class Invocation {
                 try {
                     above.runDeferredCalls(t);
                     now = above.panic;
+                    // Done: as pop() does, a pooled object must not pin the class of its last method.
+                    above.owner = null;
+                    above.method = null;
                 } finally {
                     above.panic = null;
                     above.goexit = null;
