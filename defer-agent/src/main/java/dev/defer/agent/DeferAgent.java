@@ -37,6 +37,7 @@ public final class DeferAgent {
         install(arguments, instrumentation);
     }
 
+
     private static void install(String arguments, Instrumentation instrumentation) {
         AgentOptions options = AgentOptions.parse(arguments);
         DeferTransformer transformer = new DeferTransformer(options, System.err);
