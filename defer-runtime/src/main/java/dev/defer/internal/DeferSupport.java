@@ -366,6 +366,44 @@ public final class DeferSupport {
     }
 
     /**
+     * The rare cases of a {@code defer}: a null call, a full record stack, or an invocation above that ended
+     * abnormally. Out of line, so that the code the compilers inline into the rewritten method stays small.
+     */
+    private static void pushSlowly(Invocation invocation, int arity, Object call, Object a, Object b) {
+        invocation.push(arity, checkNotNull(call), a, b);
+    }
+
+    /** The rare cases of an exit: deferred calls to run, or a record stack to trim. */
+    private static void leave(Invocation invocation) {
+        if (invocation.hasDeferredCalls()) {
+            invocation.finish(null);
+        } else {
+            invocation.pop();
+        }
+    }
+
+    /** See {@link #leave(Invocation)}, for a primitive result: its raw bits in, the result slot's out. */
+    private static long leave(long bits, Invocation invocation) {
+        if (!invocation.hasDeferredCalls()) {
+            invocation.pop();
+            return bits;
+        }
+        invocation.primitive = bits;
+        invocation.finish(null);
+        return invocation.primitive;
+    }
+
+    /** See {@link #leave(Invocation)}, for a reference result. */
+    private static Object leave(Object value, Invocation invocation) {
+        if (!invocation.hasDeferredCalls()) {
+            invocation.pop();
+            return value;
+        }
+        invocation.reference = value;
+        return invocation.finish(null);
+    }
+
+    /**
      * A throwable left the body of a {@code void} method: the invocation panics.
      *
      * @param thrown the throwable
@@ -533,44 +571,6 @@ public final class DeferSupport {
             return value;
         }
         throw ResultType.of(owner, method).cannotHold(value);
-    }
-
-    /**
-     * The rare cases of a {@code defer}: a null call, a full record stack, or an invocation above that ended
-     * abnormally. Out of line, so that the code the compilers inline into the rewritten method stays small.
-     */
-    private static void pushSlowly(Invocation invocation, int arity, Object call, Object a, Object b) {
-        invocation.push(arity, checkNotNull(call), a, b);
-    }
-
-    /** The rare cases of an exit: deferred calls to run, or a record stack to trim. */
-    private static void leave(Invocation invocation) {
-        if (invocation.hasDeferredCalls()) {
-            invocation.finish(null);
-        } else {
-            invocation.pop();
-        }
-    }
-
-    /** See {@link #leave(Invocation)}, for a primitive result: its raw bits in, the result slot's out. */
-    private static long leave(long bits, Invocation invocation) {
-        if (!invocation.hasDeferredCalls()) {
-            invocation.pop();
-            return bits;
-        }
-        invocation.primitive = bits;
-        invocation.finish(null);
-        return invocation.primitive;
-    }
-
-    /** See {@link #leave(Invocation)}, for a reference result. */
-    private static Object leave(Object value, Invocation invocation) {
-        if (!invocation.hasDeferredCalls()) {
-            invocation.pop();
-            return value;
-        }
-        invocation.reference = value;
-        return invocation.finish(null);
     }
 
     private static <T> T checkNotNull(T call) {
