@@ -46,8 +46,12 @@ class DefaultStackDepthTest {
         int twin = reach(lines, "twin");
         for (String shape : List.of("openCoded", "stackRecord", "loopRecord")) {
             int reach = reach(lines, shape);
-            assertTrue(reach >= twin * 0.99, shape + " reached " + reach + " levels interpreted on the default stack, "
-                    + "the try/finally twin " + twin + ": the rewritten frame's locals or operand stack grew; "
+            // An open-coded frame holds one local more than a records frame: the fatal panic that its exit block
+            // runs the calls for inline (issue 9 item 2). One word of the ~16 of this frame: 0.93 of the twin
+            // measured (7,869 of 8,431 levels, JDK 17). Records frames match the twin.
+            double bound = shape.equals("openCoded") ? 0.92 : 0.99;
+            assertTrue(reach >= twin * bound, shape + " reached " + reach + " levels interpreted on the default "
+                    + "stack, the try/finally twin " + twin + ": the rewritten frame's locals or operand stack grew; "
                     + "see 'Stack depth' in docs/design.md");
         }
     }
