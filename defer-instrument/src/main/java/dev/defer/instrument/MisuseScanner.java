@@ -85,7 +85,7 @@ public final class MisuseScanner {
                 if (insn instanceof LineNumberNode) {
                     line = ((LineNumberNode) insn).line;
                 } else if (!rewritten && isDeferCall(insn)) {
-                    findings.add(new Finding(node, method, line, reasonOutside(method)));
+                    findings.add(new Finding(node, method, line, reasonOutside(node, method)));
                 } else if (referencesDefer(insn)) {
                     findings.add(new Finding(node, method, line, "Defer::defer as a method reference is never"
                             + " rewritten, so calling it always throws; call Defer.defer(...) directly in the body"
@@ -125,7 +125,14 @@ public final class MisuseScanner {
         return handle.getOwner().equals(DEFER_OWNER) && handle.getName().equals(DEFER_METHOD);
     }
 
-    private static String reasonOutside(MethodNode method) {
+    private static String reasonOutside(ClassNode owner, MethodNode method) {
+        if (isKotlinSuspendLambda(owner)) {
+            return KOTLIN_SUSPEND_LAMBDA;
+        }
+        if (!method.name.startsWith("lambda$") && method.name.contains("$lambda$")
+                || (owner.access & Opcodes.ACC_SYNTHETIC) != 0) {
+            return KOTLIN_LAMBDA;
+        }
         if (method.name.startsWith("lambda$")) {
             return "a lambda body is a method of its own, never rewritten; call Defer.defer in the enclosing @Defers"
                     + " method instead, as Go's defer belongs to the function that runs it";
@@ -141,6 +148,22 @@ public final class MisuseScanner {
                     + " a @Defers method";
         }
         return "the method is not @Defers; annotate it (or its class) with @dev.defer.Defers";
+    }
+
+    /** The fix for a Kotlin lambda: the same words as the runtime's S13 error ({@code dev.defer.internal.Misuse}). */
+    static final String KOTLIN_LAMBDA = "a Kotlin lambda (or function reference) is compiled to a method or a class"
+            + " of its own, never rewritten, and @Defers cannot be written on it; call Defer.defer in the enclosing"
+            + " @Defers function instead (a lambda passed to an inline function, such as forEach, is part of the"
+            + " function and may defer)";
+    /** The fix for a Kotlin suspend lambda. */
+    static final String KOTLIN_SUSPEND_LAMBDA = "a Kotlin suspend lambda is a class of its own whose invokeSuspend"
+            + " returns at each suspension, so it can be neither annotated nor rewritten; call Defer.defer in a"
+            + " regular @Defers function that the lambda calls, or use try/finally";
+
+    /** Whether a class is a Kotlin suspend lambda: it extends one of the coroutine library's lambda bases. */
+    private static boolean isKotlinSuspendLambda(ClassNode owner) {
+        return "kotlin/coroutines/jvm/internal/SuspendLambda".equals(owner.superName)
+                || "kotlin/coroutines/jvm/internal/RestrictedSuspendLambda".equals(owner.superName);
     }
 
     /** One call of {@code Defer.defer} that can never succeed. */

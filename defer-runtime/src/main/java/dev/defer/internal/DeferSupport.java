@@ -489,6 +489,17 @@ public final class DeferSupport {
     }
 
     /**
+     * {@code Defer.recover()} in a compiler-made forwarder that is itself a deferred call (Kotlin's
+     * {@code Defer.defer(Defer::recover)}): behaves as Go's {@code defer recover()}, as the same call
+     * compiled by javac does.
+     *
+     * @return the panic value, or null
+     */
+    public static Object recoverAsDeferredCall() {
+        return Recovery.recoverAsDeferredCall();
+    }
+
+    /**
      * {@code Defer.setResult(value)} in a deferred lambda expanded inline at an open-coded method's exit, when it
      * returns {@code int}: converts and checks the value as {@code setResult} does.
      *

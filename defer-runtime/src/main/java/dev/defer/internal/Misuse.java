@@ -31,7 +31,40 @@ public final class Misuse {
     private static final String HIDDEN_CLASS_FIX = "the method is in a hidden class (Lookup.defineHiddenClass), which no"
             + " Java agent ever sees, so the agent cannot rewrite it: " + HIDDEN_CLASS_REWRITE;
 
+    /** The fix for a Kotlin lambda; the same words as the misuse scan's ({@code MisuseScanner}). */
+    private static final String KOTLIN_LAMBDA = "a Kotlin lambda (or function reference) is compiled to a method or a"
+            + " class of its own, never rewritten, and @Defers cannot be written on it; call Defer.defer in the"
+            + " enclosing @Defers function instead (a lambda passed to an inline function, such as forEach, is part"
+            + " of the function and may defer)";
+    /** The fix for a Kotlin suspend lambda. */
+    private static final String KOTLIN_SUSPEND_LAMBDA = "a Kotlin suspend lambda is a class of its own whose"
+            + " invokeSuspend returns at each suspension, so it can be neither annotated nor rewritten; call"
+            + " Defer.defer in a regular @Defers function that the lambda calls, or use try/finally";
+
     private Misuse() {
+    }
+
+    /**
+     * Kotlin's lambda bodies: a method named {@code f$lambda$0} (invokedynamic lambdas, not synthetic), or a
+     * method of a synthetic class that is not a JDK lambda proxy (Kotlin's lambda and function reference
+     * classes under {@code -Xlambdas=class}, {@code -Xsam-conversions=class}).
+     */
+    private static boolean isKotlinLambda(StackFrame frame) {
+        Class<?> owner = frame.getDeclaringClass();
+        String name = frame.getMethodName();
+        // javac's lambda$lambda$4 (a lambda in a method named lambda) is javac's, told apart by its prefix.
+        return !name.startsWith("lambda$") && name.contains("$lambda$") || owner.isSynthetic() && !owner.isHidden();
+    }
+
+    private static boolean isKotlinSuspendLambda(Class<?> type) {
+        for (Class<?> c = type.getSuperclass(); c != null; c = c.getSuperclass()) {
+            String name = c.getName();
+            if (name.equals("kotlin.coroutines.jvm.internal.SuspendLambda")
+                    || name.equals("kotlin.coroutines.jvm.internal.RestrictedSuspendLambda")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
@@ -47,7 +80,11 @@ public final class Misuse {
                 .append(", a method the defer agent did not rewrite. Fix: ");
         boolean agentRunning = System.getProperty(AGENT_PROPERTY) != null;
         boolean hidden = caller.isPresent() && caller.get().getDeclaringClass().isHidden();
-        if (caller.isPresent() && caller.get().getMethodName().startsWith("lambda$")) {
+        if (caller.isPresent() && isKotlinSuspendLambda(caller.get().getDeclaringClass())) {
+            message.append(KOTLIN_SUSPEND_LAMBDA);
+        } else if (caller.isPresent() && isKotlinLambda(caller.get())) {
+            message.append(KOTLIN_LAMBDA);
+        } else if (caller.isPresent() && caller.get().getMethodName().startsWith("lambda$")) {
             message.append("a lambda body is a method of its own; call ").append(operation)
                     .append(" in the enclosing @Defers method instead, as Go's defer belongs to the function"
                             + " that runs it");

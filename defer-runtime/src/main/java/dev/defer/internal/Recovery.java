@@ -45,6 +45,23 @@ public final class Recovery {
      * @return the panic value, or null when there is nothing this caller may recover
      */
     public static Object recover() {
+        return recover(false);
+    }
+
+    /**
+     * {@code Defer.recover()} called by a compiler-made forwarder that is itself the deferred call: Kotlin
+     * compiles {@code Defer.defer(Defer::recover)} to a method of the class that calls {@code recover()} and
+     * drops its value, where javac binds {@code Defer.recover} itself. The rewrite points such a forwarder
+     * here, so that it behaves as Go's {@code defer recover()} (and Java's), not as a deferred function
+     * whose body calls {@code recover()}.
+     *
+     * @return the panic value, or null
+     */
+    static Object recoverAsDeferredCall() {
+        return recover(true);
+    }
+
+    private static Object recover(boolean forwarded) {
         Invocation running = DeferThread.current().finishing;
         if (running == null) {
             return null;
@@ -58,7 +75,8 @@ public final class Recovery {
             panicking = running.finishingBelow;
             expectedCaller = DEFERRED_BY_DEFERRED_CALL;
         }
-        if (panicking == null || panicking.unwound || !isRecoverable(panicking.panic) || WALKER.walk(Recovery::classifyCaller) != expectedCaller) {
+        if (panicking == null || panicking.unwound || !isRecoverable(panicking.panic)
+                || WALKER.walk(stack -> classifyCaller(stack, forwarded)) != expectedCaller) {
             return null;
         }
         return stop(panicking);
@@ -100,13 +118,20 @@ public final class Recovery {
         return panic;
     }
 
-    private static int classifyCaller(java.util.stream.Stream<StackFrame> stack) {
+    private static int classifyCaller(java.util.stream.Stream<StackFrame> stack, boolean forwarded) {
         Iterator<StackFrame> frames = stack.iterator();
         StackFrame frame = next(frames);
         // Skip this class and Defer.recover itself: the walk starts where it was asked for.
         while (frame != null && (frame.getClassName().equals(API_CLASS)
                 || frame.getClassName().startsWith(RUNTIME_PACKAGE))) {
             frame = next(frames);
+        }
+        if (frame != null && forwarded) {
+            // The forwarder stands where a method reference's hidden class stands for javac's Defer::recover.
+            frame = next(frames);
+            if (frame != null && !isAdapter(frame)) {
+                return NOT_DIRECT;
+            }
         }
         if (frame == null) {
             return NOT_DIRECT;

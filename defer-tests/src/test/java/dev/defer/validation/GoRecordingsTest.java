@@ -17,7 +17,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class GoRecordingsTest {
     @ParameterizedTest
     @ValueSource(strings = {"seed_f1", "seed_f1_t5", "seed_f2", "seed_f3", "seed_a", "seed_b", "seed_e123",
-            "defer_code_6", "defer_code_7", "rules"})
+            "defer_code_6", "defer_code_7", "rules", "blog"})
     void goPrintsWhatWasRecorded(String program) throws Exception {
         List<String> recorded = Go.recorded(program);
         assertFalse(recorded.isEmpty(), "go/" + program + ".out is empty");

@@ -121,6 +121,7 @@ public final class ClassRewriter {
     private byte[] attempt(ClassNode node, int version, Supplier<InlineSafety> pristineSafety, Set<String> recordsOnly,
             List<String> initializerProblems, List<String> strategies, Set<String> openCoded) {
         String className = node.name;
+        KotlinForwarders.bindTargets(node);
         MethodSelection selection = new MethodSelection(node, rewriteAll.test(className));
         List<String> problems = new ArrayList<>(initializerProblems);
         DeferredLambdas lambdas = new DeferredLambdas(node, selection);

@@ -55,9 +55,14 @@ final class DeferredLambda {
     /**
      * Whether the body can be expanded inline ({@link InlineExpansion}): small, free of {@code Defer.defer}
      * (which fails in a lambda, and must keep failing there, with the lambda named), and every
-     * {@code return} leaves an empty stack, as javac writes it, so that it can become a jump.
+     * {@code return} leaves an empty stack, as javac writes it, so that it can become a jump. A
+     * {@code recover()} forwarder is not: expanded, its call would come from the method itself and be taken
+     * for a call in a deferred function's body.
      */
     boolean isExpandable() {
+        if (DeferredLambdas.isRecoverForwarder(body)) {
+            return false;
+        }
         int size = 0;
         for (AbstractInsnNode insn = body.instructions.getFirst(); insn != null; insn = insn.getNext()) {
             if (insn.getOpcode() >= 0 && ++size > InlineExpansion.MAX_INSTRUCTIONS || RuntimeAbi.isApiDefer(insn)) {

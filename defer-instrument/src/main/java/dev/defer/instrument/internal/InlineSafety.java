@@ -41,6 +41,13 @@ final class InlineSafety {
         if (isPlatform(implementation.getOwner())) {
             return true;
         }
+        if (implementation.getOwner().equals(owner.name)) {
+            MethodNode target = find(implementation.getName(), implementation.getDesc());
+            if (target != null && DeferredLambdas.isRecoverForwarder(target)) {
+                // Kotlin's forwarder for Defer::recover: the same need of the runtime's frame.
+                return false;
+            }
+        }
         return implementation.getOwner().equals(owner.name)
                 && isSafeMethod(implementation.getName(), implementation.getDesc(), new HashSet<>(), 0, true);
     }

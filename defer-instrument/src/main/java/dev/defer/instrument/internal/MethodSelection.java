@@ -9,6 +9,7 @@ import org.objectweb.asm.tree.AbstractInsnNode;
 import org.objectweb.asm.tree.AnnotationNode;
 import org.objectweb.asm.tree.ClassNode;
 import org.objectweb.asm.tree.InvokeDynamicInsnNode;
+import org.objectweb.asm.tree.MethodInsnNode;
 import org.objectweb.asm.tree.MethodNode;
 
 /**
@@ -23,6 +24,8 @@ public final class MethodSelection {
     private final boolean typeLevel;
     /** Name + descriptor of each method of the class that a lambda call site binds; only for {@code all=}. */
     private final Set<String> lambdaBodies;
+    /** Name + descriptor of each compiler-made lambda body ({@link #compilerLambdaBodies}); only for a type-level {@code @Defers}. */
+    private final Set<String> compilerLambdaBodies;
 
     /**
      * @param node the class, read with its annotations
@@ -32,6 +35,7 @@ public final class MethodSelection {
         this.all = all;
         this.typeLevel = hasDefers(node.visibleAnnotations) || hasDefers(node.invisibleAnnotations);
         this.lambdaBodies = all ? lambdaBodies(node) : Set.of();
+        this.compilerLambdaBodies = typeLevel ? compilerLambdaBodies(node) : Set.of();
     }
 
     /**
@@ -50,7 +54,8 @@ public final class MethodSelection {
         if (isInitializer(method)) {
             return false;
         }
-        return isAnnotated(method) || all && isEligibleForAll(method) || typeLevel && isEligibleForType(method);
+        return isAnnotated(method) || all && isEligibleForAll(method)
+                || typeLevel && isEligibleForType(method) && !compilerLambdaBodies.contains(method.name + method.desc);
     }
 
     /**
@@ -109,6 +114,40 @@ public final class MethodSelection {
             }
         }
         return bodies;
+    }
+
+    /**
+     * The lambda bodies a compiler made, which a type-level {@code @Defers} does not cover (a lambda is
+     * not a method the user wrote; a {@code Defer.defer} in it is misuse, as in Java): the methods of the
+     * class that a {@code LambdaMetafactory} call site of the class binds, that no instruction of the class
+     * calls, and that are synthetic (javac's {@code lambda$f$0}, ECJ's {@code lambda$0}) or private and
+     * named as Kotlin names its lambda bodies ({@code f$lambda$0}, not synthetic). A method the user wrote
+     * and binds by a method reference ({@code this::onPanic}) is not synthetic and has no such name: the
+     * type's {@code @Defers} still covers it.
+     */
+    static Set<String> compilerLambdaBodies(ClassNode node) {
+        Set<String> called = new HashSet<>();
+        for (MethodNode method : node.methods) {
+            for (AbstractInsnNode insn = method.instructions.getFirst(); insn != null; insn = insn.getNext()) {
+                if (insn instanceof MethodInsnNode && ((MethodInsnNode) insn).owner.equals(node.name)) {
+                    called.add(((MethodInsnNode) insn).name + ((MethodInsnNode) insn).desc);
+                }
+            }
+        }
+        Set<String> bound = lambdaBodies(node);
+        Set<String> bodies = new HashSet<>();
+        for (MethodNode method : node.methods) {
+            String key = method.name + method.desc;
+            if (bound.contains(key) && !called.contains(key) && isCompilerMadeLambda(method)) {
+                bodies.add(key);
+            }
+        }
+        return bodies;
+    }
+
+    private static boolean isCompilerMadeLambda(MethodNode method) {
+        return (method.access & Opcodes.ACC_SYNTHETIC) != 0
+                || (method.access & Opcodes.ACC_PRIVATE) != 0 && method.name.contains("$lambda$");
     }
 
     private static boolean hasDefers(List<AnnotationNode> annotations) {
