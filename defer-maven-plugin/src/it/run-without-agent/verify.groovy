@@ -11,6 +11,21 @@ assert log.contains('Tests run: 2, Failures: 0, Errors: 0, Skipped: 0')
 def classFile = new File(basedir, 'target/classes/demo/Main.class')
 assert new String(classFile.bytes, 'ISO-8859-1').contains('dev.defer.Rewritten')
 
+// The rewritten class keeps the mode javac gave it, and so does its entry in the jar: were it 0600, a service
+// running as another user could not load it. build.log is a file the invoker created as any program does, so
+// its mode is what the umask gives, as javac's class files were.
+if (java.nio.file.FileSystems.default.supportedFileAttributeViews().contains('posix')) {
+    def mode = { java.nio.file.Path p ->
+        java.nio.file.attribute.PosixFilePermissions.toString(java.nio.file.Files.getPosixFilePermissions(p))
+    }
+    def umaskMode = mode(new File(basedir, 'build.log').toPath())
+    assert mode(classFile.toPath()) == umaskMode
+    def jar = new File(basedir, 'target/run-without-agent-1.0.jar').toPath()
+    java.nio.file.FileSystems.newFileSystem(jar, [enablePosixFileAttributes: 'true']).withCloseable { zip ->
+        assert mode(zip.getPath('demo/Main.class')) == umaskMode
+    }
+}
+
 def runtimeJar = new File(localRepositoryPath, "dev/defer/defer-runtime/${projectVersion}/defer-runtime-${projectVersion}.jar")
 assert runtimeJar.isFile() : runtimeJar
 def java = new File(System.getProperty('java.home'), 'bin/java').path

@@ -12,11 +12,14 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.maven.plugin.MojoExecutionException;
 import org.apache.maven.plugin.MojoFailureException;
 import org.apache.maven.plugin.logging.Log;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.objectweb.asm.ClassWriter;
@@ -105,6 +108,19 @@ class ClassFolderRewriteTest {
         assertTrue(e.getMessage().startsWith("defer: 1 class in " + classes + " cannot be rewritten"), e.getMessage());
         assertTrue(e.getMessage().contains("cannot rewrite test.Abstract, left unchanged"), e.getMessage());
         assertTrue(e.getMessage().contains("work()V: it has no body"), e.getMessage());
+    }
+
+    @Test
+    void rewrittenClassesKeepTheirPermissions() throws Exception {
+        Assumptions.assumeTrue(Files.getFileAttributeView(classes, PosixFileAttributeView.class) != null,
+                "the file system has no POSIX permissions");
+        copy(Good.class);
+        Path good = classes.resolve(Good.class.getName().replace('.', '/') + ".class");
+        // What javac writes under a umask of 022: a service running as another user must still read it.
+        Files.setPosixFilePermissions(good, PosixFilePermissions.fromString("rw-r--r--"));
+        new ClassFolderRewrite(log, true, false).run(classes.toFile());
+        assertTrue(new Instrumenter().isRewritten(read(Good.class)));
+        assertEquals("rw-r--r--", PosixFilePermissions.toString(Files.getPosixFilePermissions(good)));
     }
 
     @Test
