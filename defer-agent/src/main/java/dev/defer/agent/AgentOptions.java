@@ -1,10 +1,12 @@
 package dev.defer.agent;
 
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.stream.Collectors;
 
 /**
  * The agent's options: {@code -javaagent:defer-agent.jar=verbose,dump=DIR,all=PREFIX[:PREFIX...]}.
@@ -20,10 +22,14 @@ final class AgentOptions {
         this.allPrefixes = allPrefixes;
     }
 
+    /** The valid options, as the error message lists them. */
+    static final String VALID = "verbose, dump=DIR, all=PREFIX[:PREFIX...]";
+
     /**
      * Parses the text after {@code =} in {@code -javaagent:defer-agent.jar=...}.
      *
-     * @throws IllegalArgumentException naming the option that is wrong and the ones that exist
+     * @throws IllegalArgumentException with a one-line message naming the option that is wrong, the valid ones
+     *     and the fix
      */
     static AgentOptions parse(String text) {
         boolean verbose = false;
@@ -34,17 +40,33 @@ final class AgentOptions {
                 String trimmed = option.trim();
                 if (trimmed.equals("verbose")) {
                     verbose = true;
-                } else if (trimmed.startsWith("dump=") && trimmed.length() > "dump=".length()) {
-                    dump = Paths.get(trimmed.substring("dump=".length()));
-                } else if (trimmed.startsWith("all=") && trimmed.length() > "all=".length()) {
-                    Arrays.stream(trimmed.substring("all=".length()).split(":"))
-                            .map(String::trim).filter(p -> !p.isEmpty()).forEach(all::add);
+                } else if (trimmed.startsWith("dump=")) {
+                    String folder = trimmed.substring("dump=".length()).trim();
+                    if (folder.isEmpty()) {
+                        throw invalid("option '" + trimmed + "' needs a folder after 'dump='", text);
+                    }
+                    try {
+                        dump = Paths.get(folder);
+                    } catch (InvalidPathException e) {
+                        throw invalid("option '" + trimmed + "' is not a folder (" + e.getReason() + ")", text);
+                    }
+                } else if (trimmed.startsWith("all=")) {
+                    List<String> prefixes = Arrays.stream(trimmed.substring("all=".length()).split(":"))
+                            .map(String::trim).filter(p -> !p.isEmpty()).collect(Collectors.toList());
+                    if (prefixes.isEmpty()) {
+                        throw invalid("option '" + trimmed + "' needs a package prefix after 'all='", text);
+                    }
+                    all.addAll(prefixes);
                 } else if (!trimmed.isEmpty()) {
-                    throw new IllegalArgumentException("defer-agent: unknown option '" + trimmed + "' in '" + text
-                            + "'. Options, comma-separated: verbose, dump=DIR, all=PREFIX[:PREFIX...]");
+                    throw invalid("unknown option '" + trimmed + "'", text);
                 }
             }
         }
         return new AgentOptions(verbose, dump, List.copyOf(all));
+    }
+
+    private static IllegalArgumentException invalid(String problem, String text) {
+        return new IllegalArgumentException("defer-agent: " + problem + " in the agent options '" + text
+                + "'; write the valid ones, comma-separated: " + VALID);
     }
 }

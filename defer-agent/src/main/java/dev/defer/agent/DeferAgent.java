@@ -7,7 +7,8 @@ import java.lang.instrument.Instrumentation;
  * that rewrites the {@code @Defers} methods of each class as it loads. Options, comma-separated:
  * {@code verbose} (a line per rewritten method on stderr), {@code dump=DIR} (writes the rewritten class
  * files under DIR), {@code all=PREFIX[:PREFIX...]} (treats every method of those packages as
- * {@code @Defers}: a test mode).
+ * {@code @Defers}: a test mode). An unknown or malformed option at JVM start prints one line naming it and
+ * the valid ones, and stops the JVM with status 1.
  */
 public final class DeferAgent {
     /** System property the agent sets, so that the runtime's error messages know it is running. */
@@ -23,7 +24,18 @@ public final class DeferAgent {
      * @param instrumentation the JVM's instrumentation service
      */
     public static void premain(String arguments, Instrumentation instrumentation) {
-        install(arguments, instrumentation);
+        AgentOptions options;
+        try {
+            options = AgentOptions.parse(arguments);
+        } catch (IllegalArgumentException e) {
+            // A premain that throws makes the JVM abort (status 134, a stack trace, native frames and the
+            // launcher's assertion lines around the one useful line): print that line alone and stop as a
+            // program stops on bad arguments. Nothing of the application has run yet.
+            System.err.println(e.getMessage());
+            System.exit(1);
+            return;
+        }
+        install(options, instrumentation);
     }
 
     /**
@@ -33,11 +45,11 @@ public final class DeferAgent {
      * @param instrumentation the JVM's instrumentation service
      */
     public static void agentmain(String arguments, Instrumentation instrumentation) {
-        install(arguments, instrumentation);
+        // Bad options throw: the attaching tool reports the failure, and the running application goes on.
+        install(AgentOptions.parse(arguments), instrumentation);
     }
 
-    private static void install(String arguments, Instrumentation instrumentation) {
-        AgentOptions options = AgentOptions.parse(arguments);
+    private static void install(AgentOptions options, Instrumentation instrumentation) {
         DeferTransformer transformer = new DeferTransformer(options, System.err);
         // Rewrite one class first, so that the agent's own classes are loaded before any application class
         // reaches the transformer.

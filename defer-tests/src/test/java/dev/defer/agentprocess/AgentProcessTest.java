@@ -56,11 +56,33 @@ class AgentProcessTest {
     }
 
     @Test
-    void unknownOptionStopsTheJvmWithTheValidOnes() throws Exception {
-        ChildJvm child = ChildJvm.run("verbos", AgentFixture.class);
-        assertTrue(child.exitCode != 0);
-        assertTrue(child.err.contains("unknown option 'verbos'"), child.err);
-        assertTrue(child.err.contains("verbose, dump=DIR, all=PREFIX"), child.err);
+    void badOptionsStopTheJvmWithOneLineAndStatusOne() throws Exception {
+        for (String options : new String[] {"verbos", "verbose,dump="}) {
+            ChildJvm child = ChildJvm.run(options, AgentFixture.class);
+            // Not the abort of a premain that throws: status 134, "FATAL ERROR in native method", native frames.
+            assertEquals(1, child.exitCode, child.err);
+            assertEquals("", child.out, "the application did not start");
+            String[] lines = child.err.split("\\R");
+            assertEquals(1, lines.length, child.err);
+            String expected = options.equals("verbos") ? "defer-agent: unknown option 'verbos' in the agent options"
+                    + " 'verbos';" : "defer-agent: option 'dump=' needs a folder after 'dump=' in the agent options"
+                    + " 'verbose,dump=';";
+            assertTrue(lines[0].startsWith(expected), lines[0]);
+            assertTrue(lines[0].endsWith(" write the valid ones, comma-separated: verbose, dump=DIR,"
+                    + " all=PREFIX[:PREFIX...]"), lines[0]);
+        }
+    }
+
+    @Test
+    void badOptionsOfAnAttachedAgentLeaveTheApplicationRunning() throws Exception {
+        ChildJvm child = ChildJvm.java("-Djdk.attach.allowAttachSelf=true", "-cp",
+                System.getProperty("java.class.path"), AttachFixture.class.getName(), ChildJvm.agentJar().toString(),
+                "verbos");
+        assertEquals(0, child.exitCode, child.err);
+        assertTrue(child.out.startsWith("refused: "), child.out);
+        assertTrue(child.out.endsWith("still running" + System.lineSeparator()), child.out);
+        assertTrue(child.err.contains("defer-agent: unknown option 'verbos' in the agent options 'verbos';"),
+                child.err);
     }
 
     @Test
