@@ -155,5 +155,15 @@ class MainTest {
         assertEquals(Main.USAGE, run("instrument", folder.toString(), file.toString()));
         assertEquals(Main.OK, run("--help"));
         assertTrue(out().contains("usage:"));
+        assertTrue(out().contains("java -jar defer-agent.jar --version"), out());
+    }
+
+    @Test
+    void versionOutsideTheJarSaysItIsUnknown() {
+        // These classes come from target/classes, which has no manifest: CommandLineTest runs the jar itself.
+        assertEquals(Main.OK, run("--version", "instrument"));
+        assertEquals("defer-agent (version unknown: not run from the defer-agent jar, whose manifest records it)"
+                + System.lineSeparator(), out());
+        assertEquals("", err());
     }
 }

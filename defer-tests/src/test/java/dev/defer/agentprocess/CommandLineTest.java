@@ -74,6 +74,16 @@ class CommandLineTest {
     }
 
     @Test
+    void versionIsTheProjectVersion() throws Exception {
+        String expected = System.getProperty("defer.version");
+        assertTrue(expected != null && !expected.isEmpty(), "the pom passes -Ddefer.version");
+        ChildJvm version = ChildJvm.java("-jar", ChildJvm.agentJar().toString(), "--version");
+        assertEquals(0, version.exitCode, version.err);
+        assertEquals("defer-agent " + expected + System.lineSeparator(), version.out);
+        assertEquals("", version.err);
+    }
+
+    @Test
     void theOutputJarGetsWhatTheUmaskGivesAndAJarReplacedKeepsItsMode() throws Exception {
         Assumptions.assumeTrue(Files.getFileAttributeView(temp, PosixFileAttributeView.class) != null
                 && Files.isExecutable(Paths.get("/bin/sh")), "needs POSIX permissions and /bin/sh");
