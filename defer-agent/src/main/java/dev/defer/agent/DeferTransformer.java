@@ -2,6 +2,7 @@ package dev.defer.agent;
 
 import dev.defer.instrument.InstrumentationException;
 import dev.defer.instrument.Instrumenter;
+import dev.defer.instrument.JavaSignature;
 import dev.defer.instrument.MisuseScanner;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -55,7 +56,7 @@ final class DeferTransformer implements ClassFileTransformer {
             }
             if (options.verbose) {
                 for (String method : result.methods()) {
-                    log.println("defer-agent: rewrote " + className.replace('/', '.') + "." + method);
+                    log.println("defer-agent: rewrote " + className.replace('/', '.') + "." + JavaSignature.of(method));
                 }
             }
             dump(className, result.classFile());

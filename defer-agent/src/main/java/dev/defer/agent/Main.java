@@ -1,5 +1,6 @@
 package dev.defer.agent;
 
+import dev.defer.instrument.JavaSignature;
 import dev.defer.instrument.MisuseScanner;
 import dev.defer.instrument.OfflineInstrumenter;
 import java.io.IOException;
@@ -160,7 +161,7 @@ public final class Main {
         if (verbose) {
             for (OfflineInstrumenter.RewrittenClass rewritten : report.rewritten()) {
                 for (String method : rewritten.methods()) {
-                    stdout.println("defer-agent: rewrote " + rewritten.className() + "." + method);
+                    stdout.println("defer-agent: rewrote " + rewritten.className() + "." + JavaSignature.of(method));
                 }
             }
         }

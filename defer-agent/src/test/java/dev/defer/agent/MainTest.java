@@ -78,7 +78,7 @@ class MainTest {
         assertTrue(new Instrumenter().isRewritten(Files.readAllBytes(outDir.resolve("test/Good.class"))));
         assertFalse(new Instrumenter().isRewritten(Files.readAllBytes(in.resolve("test/Good.class"))));
         assertEquals("kept", Files.readString(outDir.resolve("test/readme.txt")));
-        assertTrue(out().contains("defer-agent: rewrote test.Good.work()I"), out());
+        assertTrue(out().contains("defer-agent: rewrote test.Good.work()"), out());
         assertTrue(out().contains("defer-agent: instrument " + in + " -> " + outDir + ": 1 class file read: 1 method"
                 + " rewritten in 1 class, 0 classes rewritten already, 0 misplaced Defer.defer calls, 0 classes that"
                 + " cannot be rewritten"), out());

@@ -1,5 +1,6 @@
 package dev.defer.maven;
 
+import dev.defer.instrument.JavaSignature;
 import dev.defer.instrument.MisuseScanner;
 import dev.defer.instrument.OfflineInstrumenter;
 import java.io.File;
@@ -44,7 +45,7 @@ final class ClassFolderRewrite {
         }
         for (OfflineInstrumenter.RewrittenClass rewritten : report.rewritten()) {
             for (String method : rewritten.methods()) {
-                String line = "defer: rewrote " + rewritten.className() + "." + method;
+                String line = "defer: rewrote " + rewritten.className() + "." + JavaSignature.of(method);
                 if (verbose) {
                     log.info(line);
                 } else {

@@ -54,7 +54,8 @@ class CommandLineTest {
         ChildJvm instrument = ChildJvm.java("-jar", jar, "instrument", "--verbose", "--allow-misuse", in.toString(),
                 out.toString());
         assertEquals(0, instrument.exitCode, instrument.err);
-        assertTrue(instrument.out.contains("defer-agent: rewrote dev.defer.agentprocess.AgentFixture.work()"),
+        assertTrue(instrument.out.contains("defer-agent: rewrote dev.defer.agentprocess.AgentFixture.work()"
+                + System.lineSeparator()),
                 instrument.out);
 
         // No -javaagent: the rewritten classes first on the class path, the runtime after them.
