@@ -52,5 +52,6 @@ assert plain == expected
 // The agent over plugin-rewritten classes: the dev.defer.Rewritten attribute makes it leave them alone.
 def agent = run([java, "-javaagent:${agentJar}=verbose".toString(), '-cp', classPath, 'demo.Main'])
 println "under the agent: ${agent}"
-assert agent == ['defer-agent: active'] + expected
+assert agent[0].startsWith('defer-agent: active; a rewritten method with Defer.defer calls ends with how it keeps them')
+assert agent.drop(1) == expected
 return true

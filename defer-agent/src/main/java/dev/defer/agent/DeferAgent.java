@@ -1,5 +1,6 @@
 package dev.defer.agent;
 
+import dev.defer.instrument.VerboseText;
 import java.lang.instrument.Instrumentation;
 
 /**
@@ -58,7 +59,8 @@ public final class DeferAgent {
         System.setProperty(RUNNING_PROPERTY, "active");
         if (options.verbose) {
             System.err.println("defer-agent: active" + (options.allPrefixes.isEmpty() ? ""
-                    : ", rewriting every method of " + String.join(", ", options.allPrefixes)));
+                    : ", rewriting every method of " + String.join(", ", options.allPrefixes))
+                    + "; " + VerboseText.STRATEGIES);
         }
     }
 }

@@ -1,8 +1,8 @@
 package dev.defer.agent;
 
-import dev.defer.instrument.JavaSignature;
 import dev.defer.instrument.MisuseScanner;
 import dev.defer.instrument.OfflineInstrumenter;
+import dev.defer.instrument.VerboseText;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -159,9 +159,13 @@ public final class Main {
     private static void print(OfflineInstrumenter.Report report, boolean verbose, boolean allowMisuse,
             PrintStream stdout, PrintStream err) {
         if (verbose) {
+            if (!report.rewritten().isEmpty()) {
+                stdout.println("defer-agent: " + VerboseText.STRATEGIES);
+            }
             for (OfflineInstrumenter.RewrittenClass rewritten : report.rewritten()) {
                 for (String method : rewritten.methods()) {
-                    stdout.println("defer-agent: rewrote " + rewritten.className() + "." + JavaSignature.of(method));
+                    stdout.println("defer-agent: rewrote " + rewritten.className() + "."
+                            + VerboseText.method(method));
                 }
             }
         }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.defer.instrument.Instrumenter;
+import dev.defer.instrument.VerboseText;
 import dev.defer.maven.fixtures.Bad;
 import dev.defer.maven.fixtures.Good;
 import java.io.IOException;
@@ -64,6 +65,8 @@ class ClassFolderRewriteTest {
         copy(Good.class);
         new ClassFolderRewrite(log, true, true).run(classes.toFile());
         assertTrue(log.has("info", "defer: rewrote dev.defer.maven.fixtures.Good.f1()"), log.toString());
+        int legend = log.lines.indexOf("info: defer: " + VerboseText.STRATEGIES);
+        assertTrue(legend >= 0 && log.lines.get(legend + 1).startsWith("info: defer: rewrote "), log.toString());
     }
 
     @Test

@@ -43,12 +43,15 @@ class AgentProcessTest {
     void verboseListsRewrittenMethods() throws Exception {
         ChildJvm child = ChildJvm.run("verbose", AgentFixture.class);
         assertEquals(0, child.exitCode, child.err);
-        // In Java terms: the name and the parameter types, not the JVM's descriptor.
+        // In Java terms (the name and the parameter types, not the JVM's descriptor), then the strategy, which
+        // the first line explains once.
         String newline = System.lineSeparator();
-        assertTrue(child.err.contains("defer-agent: rewrote dev.defer.agentprocess.AgentFixture.work()" + newline),
-                child.err);
-        assertTrue(child.err.contains("defer-agent: rewrote dev.defer.agentprocess.AgentFixture.exitingThread()"
+        assertTrue(child.err.startsWith("defer-agent: active; a rewritten method with Defer.defer calls ends with"
+                + " how it keeps them: (N open-coded) in its own locals"), child.err);
+        assertTrue(child.err.contains("defer-agent: rewrote dev.defer.agentprocess.AgentFixture.work() (1 open-coded)"
                 + newline), child.err);
+        assertTrue(child.err.contains("defer-agent: rewrote dev.defer.agentprocess.AgentFixture.exitingThread()"
+                + " (1 open-coded)" + newline), child.err);
         assertFalse(child.err.contains("rewrote dev.defer.agentprocess.AgentFixture.misuse"),
                 "misuse() is not @Defers: " + child.err);
         // ... and verbose finds its Defer.defer at class load, before it runs and throws.
