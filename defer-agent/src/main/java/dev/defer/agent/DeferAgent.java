@@ -55,7 +55,11 @@ public final class DeferAgent {
         // Rewrite one class first, so that the agent's own classes are loaded before any application class
         // reaches the transformer.
         WarmUp.run(transformer.instrumenter(), options.verbose ? transformer.scanner() : null);
-        instrumentation.addTransformer(transformer, false);
+        // Retransformation-capable transformers run after all incapable ones whatever the -javaagent order,
+        // so a coverage agent such as JaCoCo (incapable) always sees, and records, the class as compiled: its
+        // report, made from the original class files, then matches the execution data. The rewrite is a pure
+        // function of the bytes, so running it again on a retransformation (a mock maker's) gives the same class.
+        instrumentation.addTransformer(transformer, instrumentation.isRetransformClassesSupported());
         System.setProperty(RUNNING_PROPERTY, "active");
         if (options.verbose) {
             System.err.println("defer-agent: active" + (options.allPrefixes.isEmpty() ? ""

@@ -80,6 +80,57 @@ class UnrewritableTest {
     }
 
     /** A class {@code test.Generated} with one @Defers method, built with ASM since javac would refuse it. */
+    /**
+     * A Kotlin suspend function as kotlinc compiles it (a Continuation last, Object returned): the state
+     * machine returns at each suspension, so a rewrite would run the deferred calls at the first one.
+     */
+    @Test
+    void suspendFunctionIsRefusedWithTheReasonAndTheFix() {
+        InstrumentationException e = assertThrows(InstrumentationException.class,
+                () -> new Instrumenter().instrument(suspendFunction(true, false)));
+        assertEquals("test.Suspending", e.className());
+        assertTrue(e.getMessage().contains("load(Lkotlin/coroutines/Continuation;)Ljava/lang/Object;"), e.getMessage());
+        assertTrue(e.getMessage().contains("suspend function"), e.getMessage());
+        assertTrue(e.getMessage().contains("defer in a regular function"), e.getMessage());
+        assertTrue(e.getMessage().contains("left unchanged"), e.getMessage());
+    }
+
+    @Test
+    void suspendFunctionOfADefersTypeIsRefused() {
+        InstrumentationException e = assertThrows(InstrumentationException.class,
+                () -> new Instrumenter().instrument(suspendFunction(false, true)));
+        assertTrue(e.getMessage().contains("suspend function"), e.getMessage());
+    }
+
+    @Test
+    void allModeLeavesSuspendFunctionsAlone() throws InstrumentationException {
+        Instrumenter.Result result = new Instrumenter(java.util.List.of("test")).instrument(suspendFunction(false, false));
+        assertEquals(java.util.List.of("plain()Ljava/lang/Object;"), result.methods().stream()
+                .map(m -> m.replaceAll(" .*", "")).collect(java.util.stream.Collectors.toList()));
+    }
+
+    private static byte[] suspendFunction(boolean annotateMethod, boolean annotateType) {
+        ClassWriter writer = new ClassWriter(0);
+        writer.visit(Opcodes.V17, Opcodes.ACC_PUBLIC | Opcodes.ACC_SUPER, "test/Suspending", null, "java/lang/Object", null);
+        if (annotateType) {
+            writer.visitAnnotation("Ldev/defer/Defers;", true).visitEnd();
+        }
+        for (String name : new String[] {"load", "plain"}) {
+            String desc = name.equals("load") ? "(Lkotlin/coroutines/Continuation;)Ljava/lang/Object;" : "()Ljava/lang/Object;";
+            MethodVisitor method = writer.visitMethod(Opcodes.ACC_PUBLIC | Opcodes.ACC_STATIC, name, desc, null, null);
+            if (annotateMethod && name.equals("load")) {
+                method.visitAnnotation("Ldev/defer/Defers;", true).visitEnd();
+            }
+            method.visitCode();
+            method.visitInsn(Opcodes.ACONST_NULL);
+            method.visitInsn(Opcodes.ARETURN);
+            method.visitMaxs(1, 1);
+            method.visitEnd();
+        }
+        writer.visitEnd();
+        return writer.toByteArray();
+    }
+
     private static byte[] generated(int version, String name, boolean subroutine) {
         ClassWriter writer = new ClassWriter(0);
         writer.visit(version, Opcodes.ACC_PUBLIC | Opcodes.ACC_SUPER, "test/Generated", null, "java/lang/Object", null);

@@ -28,8 +28,12 @@ abstract class AbstractInstrumentMojo extends AbstractMojo {
     @Parameter(defaultValue = "${project}", readonly = true, required = true)
     private MavenProject project;
 
+    static boolean mentionsJacocoAgent(String argLine) {
+        return argLine != null && (argLine.contains("org.jacoco.agent") || argLine.contains("jacocoagent"));
+    }
+
     /**
-     * @return the class folder this goal rewrites
+     * @return the class folder (or jar) this goal rewrites
      */
     abstract File classesDirectory();
 
@@ -50,6 +54,14 @@ abstract class AbstractInstrumentMojo extends AbstractMojo {
             getLog().debug("defer: nothing to rewrite in a pom project");
             return;
         }
-        new ClassFolderRewrite(getLog(), failOnMisuse, verbose).run(classesDirectory());
+        File target = classesDirectory();
+        if (target.isDirectory() && project != null && mentionsJacocoAgent(project.getProperties().getProperty("argLine"))) {
+            // Not silent: JaCoCo would record, and report, the rewritten classes, exit blocks and handlers included.
+            getLog().warn("defer: JaCoCo's agent is in argLine and " + target + " is rewritten before the tests run, so"
+                    + " the coverage report counts the rewrite's code and branches in @Defers methods. For the source's"
+                    + " coverage, use the goals prepare-agent and instrument-jar instead of instrument and"
+                    + " instrument-test (see the plugin's documentation: With JaCoCo).");
+        }
+        new ClassFolderRewrite(getLog(), failOnMisuse, verbose).run(target);
     }
 }

@@ -12,7 +12,10 @@ import org.apache.maven.plugin.MojoExecutionException;
 import org.apache.maven.plugin.MojoFailureException;
 import org.apache.maven.plugin.logging.Log;
 
-/** What both goals do to their class folder, apart from Maven's wiring, so that it can be tested alone. */
+/**
+ * What the rewriting goals do to their class folder, or to the packaged jar ({@code instrument-jar}), apart from
+ * Maven's wiring, so that it can be tested alone.
+ */
 final class ClassFolderRewrite {
     private final Log log;
     private final boolean failOnMisuse;
@@ -25,21 +28,23 @@ final class ClassFolderRewrite {
     }
 
     /**
-     * Rewrites the folder in place and reports what it found.
+     * Rewrites the folder, or the jar, in place and reports what it found.
      *
-     * @param directory the class folder; nothing happens when it does not exist
+     * @param directory the class folder or a jar; nothing happens when it does not exist
      * @throws MojoFailureException when a class cannot be rewritten, or on misuse with failOnMisuse
      * @throws MojoExecutionException when a file cannot be read or written
      */
     void run(File directory) throws MojoExecutionException, MojoFailureException {
-        if (!directory.isDirectory()) {
+        boolean jar = directory.isFile();
+        if (!jar && !directory.isDirectory()) {
             log.info("defer: no classes to rewrite (" + directory + " does not exist)");
             return;
         }
         Path folder = directory.toPath();
         OfflineInstrumenter.Report report;
         try {
-            report = new OfflineInstrumenter().rewriteDirectory(folder, folder);
+            OfflineInstrumenter instrumenter = new OfflineInstrumenter();
+            report = jar ? instrumenter.rewriteJar(folder, folder) : instrumenter.rewriteDirectory(folder, folder);
         } catch (IOException e) {
             throw new MojoExecutionException("defer: cannot rewrite the classes in " + directory + ": " + e, e);
         }

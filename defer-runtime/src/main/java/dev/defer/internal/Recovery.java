@@ -29,6 +29,12 @@ public final class Recovery {
             EnumSet.of(StackWalker.Option.SHOW_HIDDEN_FRAMES, StackWalker.Option.RETAIN_CLASS_REFERENCE));
     private static final String API_CLASS = "dev.defer.Defer";
     private static final String RUNTIME_PACKAGE = "dev.defer.internal.";
+    /** Packages whose frames may stand between two activations of a method that a tool re-dispatches. */
+    private static final String[] INTERCEPTION_PACKAGES = {"java.lang.invoke.", "java.lang.reflect.",
+        "jdk.internal.reflect.", "sun.reflect.", "org.mockito.", "net.bytebuddy.", "org.powermock.",
+        "org.easymock.", "org.spockframework.mock.", "io.mockk."};
+    /** How many such frames one re-dispatch may take; Mockito 5's spy takes about 15. */
+    private static final int MAX_INTERCEPTION_FRAMES = 64;
 
     private Recovery() {
     }
@@ -123,17 +129,59 @@ public final class Recovery {
 
     /**
      * From the deferred call's own method, skips what stands between it and the runtime without being a
-     * helper: a lambda's hidden class, and the compiler's bridge {@code run(Object)} of a class that
-     * implements a generic {@code Deferred1} or {@code Deferred2}. Any other frame, another method of the
-     * same class included, is a caller: the method above it is a helper.
+     * helper: a lambda's hidden class, the compiler's bridge {@code run(Object)} of a class that implements
+     * a generic {@code Deferred1} or {@code Deferred2}, and a tool's re-dispatch of the same method (a
+     * Mockito spy or static mock calling the real method: see {@link #isInterception}). Any other frame,
+     * another method of the same class included, is a caller: the method above it is a helper.
      */
     private static StackFrame skipAdapters(Iterator<StackFrame> frames, StackFrame callee) {
-        Class<?> owner = callee.getDeclaringClass();
         StackFrame frame = next(frames);
-        while (frame != null && (isHidden(frame) || frame.getDeclaringClass() == owner && isBridge(frame))) {
+        while (true) {
+            Class<?> owner = callee.getDeclaringClass();
+            while (frame != null && (isHidden(frame) || frame.getDeclaringClass() == owner && isBridge(frame))) {
+                frame = next(frames);
+            }
+            if (frame == null || !isInterception(frame)) {
+                return frame;
+            }
+            StackFrame firstOfTool = frame;
+            int budget = MAX_INTERCEPTION_FRAMES;
+            while (frame != null && budget-- > 0 && (isHidden(frame) || isInterception(frame))) {
+                frame = next(frames);
+            }
+            if (frame == null || !isSameMethod(frame, callee)) {
+                // Tool frames that do not lead back to the same method: the method above them is a helper.
+                return firstOfTool;
+            }
+            // The tool's entry into the method the deferred call named; the real body ran on top of it.
+            callee = frame;
             frame = next(frames);
         }
-        return frame;
+    }
+
+    /**
+     * Whether a frame belongs to reflection, method handles or a mocking or code-generation library: the
+     * machinery through which a tool calls the real method it intercepted. Such frames count as the tool's
+     * only between two activations of the same method ({@link #isSameMethod}); a helper of the application
+     * never matches both conditions, so Go's rule that a helper's recover() returns nil still holds.
+     */
+    private static boolean isInterception(StackFrame frame) {
+        String name = frame.getClassName();
+        for (String prefix : INTERCEPTION_PACKAGES) {
+            if (name.startsWith(prefix)) {
+                return true;
+            }
+        }
+        return name.contains("$ByteBuddy$") || name.contains("$MockitoMock$") || name.contains("$auxiliary$");
+    }
+
+    /** The same method, entered twice: by the caller through the tool, then by the tool for the real body. */
+    private static boolean isSameMethod(StackFrame frame, StackFrame callee) {
+        Class<?> a = frame.getDeclaringClass();
+        Class<?> b = callee.getDeclaringClass();
+        return frame.getMethodName().equals(callee.getMethodName())
+                && frame.getMethodType().equals(callee.getMethodType())
+                && (a.isAssignableFrom(b) || b.isAssignableFrom(a));
     }
 
     private static boolean isBridge(StackFrame frame) {

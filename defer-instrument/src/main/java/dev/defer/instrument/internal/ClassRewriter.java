@@ -54,6 +54,11 @@ public final class ClassRewriter {
             if (MethodSelection.isAnnotated(method) && MethodSelection.isInitializer(method)) {
                 problems.add(method.name + method.desc + ": constructors and static initialisers are not rewritten;"
                         + " move the code that defers into a @Defers method");
+            } else if (selection.isSelected(method) && MethodSelection.isSuspendFunction(method)) {
+                problems.add(method.name + method.desc + ": a Kotlin suspend function returns at each suspension,"
+                        + " so its deferred calls would run at the first one; @Defers is not supported on suspend"
+                        + " functions: defer in a regular function that the suspend function calls, or use"
+                        + " try/finally");
             } else if (selection.isSelected(method)) {
                 selected.add(method);
             }

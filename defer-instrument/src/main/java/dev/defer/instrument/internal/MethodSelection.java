@@ -1,9 +1,14 @@
 package dev.defer.instrument.internal;
 
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
+import org.objectweb.asm.Handle;
 import org.objectweb.asm.Opcodes;
+import org.objectweb.asm.tree.AbstractInsnNode;
 import org.objectweb.asm.tree.AnnotationNode;
 import org.objectweb.asm.tree.ClassNode;
+import org.objectweb.asm.tree.InvokeDynamicInsnNode;
 import org.objectweb.asm.tree.MethodNode;
 
 /**
@@ -12,9 +17,12 @@ import org.objectweb.asm.tree.MethodNode;
  */
 public final class MethodSelection {
     static final String DEFERS_DESCRIPTOR = "Ldev/defer/Defers;";
+    private static final String CONTINUATION = "Lkotlin/coroutines/Continuation;";
 
     private final boolean all;
     private final boolean typeLevel;
+    /** Name + descriptor of each method of the class that a lambda call site binds; only for {@code all=}. */
+    private final Set<String> lambdaBodies;
 
     /**
      * @param node the class, read with its annotations
@@ -23,6 +31,7 @@ public final class MethodSelection {
     public MethodSelection(ClassNode node, boolean all) {
         this.all = all;
         this.typeLevel = hasDefers(node.visibleAnnotations) || hasDefers(node.invisibleAnnotations);
+        this.lambdaBodies = all ? lambdaBodies(node) : Set.of();
     }
 
     /**
@@ -41,7 +50,7 @@ public final class MethodSelection {
         if (isInitializer(method)) {
             return false;
         }
-        return isAnnotated(method) || all && hasBody(method) || typeLevel && isEligibleForType(method);
+        return isAnnotated(method) || all && isEligibleForAll(method) || typeLevel && isEligibleForType(method);
     }
 
     /**
@@ -56,9 +65,50 @@ public final class MethodSelection {
         return (method.access & (Opcodes.ACC_ABSTRACT | Opcodes.ACC_NATIVE)) == 0;
     }
 
+    /**
+     * {@code all=} takes every method the source declares, lambda bodies included, and leaves the other
+     * synthetic methods alone: bridges and accessors only delegate, and code that other tools inject
+     * (JaCoCo's {@code $jacocoInit}, marked synthetic as the JVM specification asks of generated code) is
+     * not the application's: rewriting it would only make every probe call enter the runtime.
+     */
+    private boolean isEligibleForAll(MethodNode method) {
+        return hasBody(method) && !isSuspendFunction(method) && ((method.access & Opcodes.ACC_SYNTHETIC) == 0
+                || lambdaBodies.contains(method.name + method.desc));
+    }
+
+    /**
+     * Whether a method is a Kotlin suspend function as compiled: a state machine that takes a
+     * {@code kotlin.coroutines.Continuation} last and returns {@code Object}, returning the
+     * {@code COROUTINE_SUSPENDED} marker at each suspension. Its frame ends at every suspension, not when
+     * the function completes, so the rewrite would run its deferred calls too early: such a method is
+     * refused when annotated (or in an annotated type), and {@code all=} leaves it alone.
+     *
+     * @param method a method
+     * @return whether it has the shape of a compiled suspend function
+     */
+    public static boolean isSuspendFunction(MethodNode method) {
+        return method.desc.endsWith(CONTINUATION + ")Ljava/lang/Object;");
+    }
+
     /** {@code @Defers} on a type covers the methods written in it, not compiler-generated ones. */
     private static boolean isEligibleForType(MethodNode method) {
         return hasBody(method) && (method.access & (Opcodes.ACC_SYNTHETIC | Opcodes.ACC_BRIDGE)) == 0;
+    }
+
+    /** The methods of the class that a {@code LambdaMetafactory} call site in the class itself binds. */
+    private static Set<String> lambdaBodies(ClassNode node) {
+        Set<String> bodies = new HashSet<>();
+        for (MethodNode method : node.methods) {
+            for (AbstractInsnNode insn = method.instructions.getFirst(); insn != null; insn = insn.getNext()) {
+                if (insn instanceof InvokeDynamicInsnNode) {
+                    Handle body = InlineSafety.lambdaImplementation((InvokeDynamicInsnNode) insn);
+                    if (body != null && body.getOwner().equals(node.name)) {
+                        bodies.add(body.getName() + body.getDesc());
+                    }
+                }
+            }
+        }
+        return bodies;
     }
 
     private static boolean hasDefers(List<AnnotationNode> annotations) {
