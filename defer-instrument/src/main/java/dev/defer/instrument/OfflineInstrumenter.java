@@ -228,25 +228,21 @@ public final class OfflineInstrumenter {
     }
 
     private static ZipEntry copyOf(ZipEntry entry, byte[] data) {
-        ZipEntry copy = new ZipEntry(entry.getName());
-        // The DOS time, and the extra fields as they were: an extended timestamp comes with them when the
-        // entry had one, and none is added when it had not, so that a reproducible jar stays reproducible.
-        copy.setTime(entry.getTime());
-        if (entry.getExtra() != null) {
-            copy.setExtra(entry.getExtra());
-        }
-        if (entry.getComment() != null) {
-            copy.setComment(entry.getComment());
-        }
+        // Everything the entry was written with: the DOS time, the extra fields as they were (an extended
+        // timestamp when the entry had one, none added when it had not, so that a reproducible jar stays
+        // reproducible), the comment, and the Unix mode that a jar made on Unix records for each file, which a
+        // fresh entry would lose.
+        ZipEntry copy = new ZipEntry(entry);
+        CRC32 crc = new CRC32();
+        crc.update(data);
+        copy.setSize(data.length);
+        copy.setCrc(crc.getValue());
         if (entry.getMethod() == ZipEntry.STORED) {
-            CRC32 crc = new CRC32();
-            crc.update(data);
-            copy.setMethod(ZipEntry.STORED);
-            copy.setSize(data.length);
             copy.setCompressedSize(data.length);
-            copy.setCrc(crc.getValue());
         } else {
+            // Unknown until deflated: the stream writes the sizes and the CRC in a data descriptor after the data.
             copy.setMethod(ZipEntry.DEFLATED);
+            copy.setCompressedSize(-1);
         }
         return copy;
     }

@@ -6,11 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.defer.instrument.targets.OpenCodedShapes;
 import dev.defer.instrument.targets.Shapes;
 import java.io.IOException;
+import java.nio.file.FileSystem;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Map;
 import java.util.Set;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
@@ -123,5 +126,28 @@ class FilePermissionsTest {
         Files.setPosixFilePermissions(existing, mode("rw-rw-r--"));
         assertEquals(1, new OfflineInstrumenter().rewriteJar(other, existing).rewritten().size());
         assertEquals("rw-rw-r--", modeOf(existing), "an existing output replaced");
+    }
+
+    @Test
+    void aJarsEntriesKeepTheirUnixModes() throws IOException {
+        // As maven-jar-plugin writes a jar: each entry records the mode of the file it was made from.
+        Path in = temp.resolve("modes.jar");
+        try (FileSystem zip = FileSystems.newFileSystem(in, Map.of("create", "true",
+                "enablePosixFileAttributes", "true"))) {
+            Path shapes = zip.getPath(SHAPES);
+            Files.createDirectories(shapes.getParent());
+            Files.write(shapes, RewriteTestSupport.bytesOf(Shapes.class));
+            Files.setPosixFilePermissions(shapes, mode("rw-r-----"));
+            Path notes = zip.getPath("notes.txt");
+            Files.writeString(notes, "not a class");
+            Files.setPosixFilePermissions(notes, mode("rwxr-xr-x"));
+        }
+        Path out = temp.resolve("modes-out.jar");
+        assertEquals(1, new OfflineInstrumenter().rewriteJar(in, out).rewritten().size());
+        try (FileSystem zip = FileSystems.newFileSystem(out, Map.of("enablePosixFileAttributes", "true"))) {
+            assertRewritten(zip.getPath(SHAPES));
+            assertEquals("rw-r-----", modeOf(zip.getPath(SHAPES)), "the rewritten class's entry");
+            assertEquals("rwxr-xr-x", modeOf(zip.getPath("notes.txt")), "an entry copied as it was");
+        }
     }
 }
