@@ -57,8 +57,10 @@ final class FileReplacement {
             try (OutputStream out = Files.newOutputStream(temporary)) {
                 content.writeTo(out);
             }
-            if (permissions != null) {
-                Files.setPosixFilePermissions(temporary, permissions);
+            PosixFileAttributeView target = Files.getFileAttributeView(temporary, PosixFileAttributeView.class);
+            if (permissions != null && target != null) {
+                // Only where both file systems have POSIX permissions: a copy onto one without keeps its defaults.
+                target.setPermissions(permissions);
             }
             if (atomic) {
                 Files.move(temporary, destination, StandardCopyOption.REPLACE_EXISTING,

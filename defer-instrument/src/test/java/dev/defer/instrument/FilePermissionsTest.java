@@ -150,4 +150,16 @@ class FilePermissionsTest {
             assertEquals("rwxr-xr-x", modeOf(zip.getPath("notes.txt")), "an entry copied as it was");
         }
     }
+
+    @Test
+    void aFolderCopiedOntoAFileSystemWithoutPosixPermissionsIsWrittenAllTheSame() throws IOException {
+        Path in = classFolder("in", "rw-r-----", "rw-r--r--");
+        // A zip file system without enablePosixFileAttributes has no POSIX permissions to give.
+        try (FileSystem zip = FileSystems.newFileSystem(temp.resolve("plain.zip"), Map.of("create", "true"))) {
+            Path out = zip.getPath("/classes");
+            assertEquals(null, Files.getFileAttributeView(out, PosixFileAttributeView.class));
+            assertEquals(2, new OfflineInstrumenter().rewriteDirectory(in, out).rewritten().size());
+            assertRewritten(out.resolve(SHAPES));
+        }
+    }
 }
