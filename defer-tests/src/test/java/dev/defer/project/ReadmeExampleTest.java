@@ -3,6 +3,7 @@ package dev.defer.project;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.defer.Defer;
 import java.io.IOException;
 import java.lang.reflect.Method;
 import java.net.URL;
@@ -46,9 +47,11 @@ class ReadmeExampleTest {
         JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
         DiagnosticCollector<JavaFileObject> diagnostics = new DiagnosticCollector<>();
         try (StandardJavaFileManager files = javac.getStandardFileManager(diagnostics, null, null)) {
+            // defer-runtime alone, as a user's project has it.
+            String runtime = Path.of(Defer.class.getProtectionDomain().getCodeSource().getLocation().toURI())
+                    .toString();
             boolean compiled = javac.getTask(null, files, diagnostics, List.of("--release", "17", "-classpath",
-                    System.getProperty("java.class.path"), "-d", classes.toString()), null,
-                    files.getJavaFileObjects(file)).call();
+                    runtime, "-d", classes.toString()), null, files.getJavaFileObjects(file)).call();
             assertTrue(compiled, "README.md's example does not compile as shown: " + diagnostics.getDiagnostics());
         }
         URLClassLoader loader = new URLClassLoader(new URL[] {classes.toUri().toURL()},
