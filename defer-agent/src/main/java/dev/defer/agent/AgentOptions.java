@@ -4,9 +4,7 @@ import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
-import java.util.stream.Collectors;
 
 /**
  * The agent's options: {@code -javaagent:defer-agent.jar=verbose,dump=DIR,all=PREFIX[:PREFIX...]}.
@@ -51,12 +49,16 @@ final class AgentOptions {
                         throw invalid("option '" + trimmed + "' is not a folder (" + e.getReason() + ")", text);
                     }
                 } else if (trimmed.startsWith("all=")) {
-                    List<String> prefixes = Arrays.stream(trimmed.substring("all=".length()).split(":"))
-                            .map(String::trim).filter(p -> !p.isEmpty()).collect(Collectors.toList());
-                    if (prefixes.isEmpty()) {
+                    // A loop, not a stream: no lambda on the start-up path.
+                    int before = all.size();
+                    for (String prefix : trimmed.substring("all=".length()).split(":")) {
+                        if (!prefix.isBlank()) {
+                            all.add(prefix.trim());
+                        }
+                    }
+                    if (all.size() == before) {
                         throw invalid("option '" + trimmed + "' needs a package prefix after 'all='", text);
                     }
-                    all.addAll(prefixes);
                 } else if (!trimmed.isEmpty()) {
                     throw invalid("unknown option '" + trimmed + "'", text);
                 }

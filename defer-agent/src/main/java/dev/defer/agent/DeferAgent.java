@@ -8,8 +8,9 @@ import java.lang.instrument.Instrumentation;
  * that rewrites the {@code @Defers} methods of each class as it loads. Options, comma-separated:
  * {@code verbose} (a line per rewritten method on stderr), {@code dump=DIR} (writes the rewritten class
  * files under DIR), {@code all=PREFIX[:PREFIX...]} (treats every method of those packages as
- * {@code @Defers}: a test mode). An unknown or malformed option at JVM start prints one line naming it and
- * the valid ones, and stops the JVM with status 1.
+ * {@code @Defers}: a test mode). It starts one daemon thread, {@code defer-agent rewrite}, which rewrites a class
+ * whose loading thread has too little stack left for the rewrite (see {@link RewriteWorker}). An unknown or
+ * malformed option at JVM start prints one line naming it and the valid ones, and stops the JVM with status 1.
  */
 public final class DeferAgent {
     /** System property the agent sets, so that the runtime's error messages know it is running. */
@@ -52,9 +53,15 @@ public final class DeferAgent {
 
     private static void install(AgentOptions options, Instrumentation instrumentation) {
         DeferTransformer transformer = new DeferTransformer(options, System.err);
-        // Rewrite one class first, so that the agent's own classes are loaded before any application class
-        // reaches the transformer.
-        WarmUp.run(transformer.instrumenter(), options.verbose ? transformer.scanner() : null);
+        if (options.verbose) {
+            // verbose scans classes for misuse on their loading threads, with ASM: load it all now. Otherwise the
+            // first class to rewrite loads it, on the agent's thread (DeferTransformer), and a JVM that never loads
+            // a @Defers class never pays for it.
+            transformer.ensureReady();
+        }
+        transformer.startWorker(instrumentation);
+        Runtime.getRuntime().addShutdownHook(new Thread(new ExitReport(transformer.lost(), instrumentation),
+                "defer-agent report"));
         // Retransformation-capable transformers run after all incapable ones whatever the -javaagent order,
         // so a coverage agent such as JaCoCo (incapable) always sees, and records, the class as compiled: its
         // report, made from the original class files, then matches the execution data. The rewrite is a pure
@@ -65,6 +72,22 @@ public final class DeferAgent {
             System.err.println("defer-agent: active" + (options.allPrefixes.isEmpty() ? ""
                     : ", rewriting every method of " + String.join(", ", options.allPrefixes))
                     + "; " + VerboseText.STRATEGIES);
+        }
+    }
+
+    /** At the JVM's exit, the classes loaded un-rewritten that were not reported yet. A class, not a lambda: see above. */
+    private static final class ExitReport implements Runnable {
+        private final LostClasses lost;
+        private final Instrumentation instrumentation;
+
+        ExitReport(LostClasses lost, Instrumentation instrumentation) {
+            this.lost = lost;
+            this.instrumentation = instrumentation;
+        }
+
+        @Override
+        public void run() {
+            lost.reportAtExit(System.err, instrumentation);
         }
     }
 }

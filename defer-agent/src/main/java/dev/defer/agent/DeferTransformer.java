@@ -7,49 +7,213 @@ import dev.defer.instrument.VerboseText;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.lang.instrument.ClassFileTransformer;
+import java.lang.instrument.Instrumentation;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.ProtectionDomain;
+import java.util.HexFormat;
 
 /**
  * Rewrites {@code @Defers} methods as classes load. Works on the class bytes alone, never loads a class,
- * and returns {@code null} (no change) for every class that does not need it, decided by a byte scan.
+ * and returns {@code null} (no change) for every class that does not need it, decided by a byte scan. When the
+ * rewrite overflows the loading thread's stack, the {@link RewriteWorker} does it on its own; when even that hand-
+ * over overflows, the class is noted in {@link LostClasses} and reported by name if the JVM defines it.
  */
 final class DeferTransformer implements ClassFileTransformer {
+    /** {@code package dev.defer.warmup; public class Plain {}}, compiled with {@code javac -g:none --release 17}. */
+    private static final String PLAIN_CLASS = "cafebabe0000003d000a0a000200030700040c000500060100106a6176612f6c616e672f4f"
+            + "626a6563740100063c696e69743e0100032829560700080100166465762f64656665722f7761726d75702f506c61696e"
+            + "010004436f6465002100070002000000000001000100050006000100090000001100010001000000052ab70001b10000"
+            + "00000000";
     private final Instrumenter instrumenter;
+    /** Only with verbose, which warns of misuse: its class links the rewrite's ASM classes as it loads. */
     private final MisuseScanner scanner;
     private final AgentOptions options;
     private final PrintStream log;
+    private final RewriteWorker worker;
+    private final LostClasses lost;
+    private volatile Instrumentation instrumentation;
+    /** Whether the warm-up rewrite ran ({@link #ensureReady}). */
+    private volatile boolean ready;
 
     DeferTransformer(AgentOptions options, PrintStream log) {
         this.instrumenter = new Instrumenter(options.allPrefixes);
-        this.scanner = new MisuseScanner(options.allPrefixes);
+        this.scanner = options.verbose ? new MisuseScanner(options.allPrefixes) : null;
         this.options = options;
         this.log = log;
+        // Named classes, not lambdas: premain makes these, and the JVM's first lambda costs milliseconds of start-up.
+        this.lost = new LostClasses(new Candidates());
+        this.worker = new RewriteWorker(new WorkerRewrite(), new LostReport(), log, options.verbose);
+    }
+
+    /**
+     * Runs the warm-up rewrite once, before the first real one: every class of the rewrite is then loaded and
+     * initialised, so that a later rewrite on a loading thread short of stack loads nothing (an initialiser
+     * that overflowed would leave its class unusable for the JVM's life).
+     */
+    void ensureReady() {
+        if (!ready) {
+            synchronized (this) {
+                if (!ready) {
+                    WarmUp.run(instrumenter, scanner);
+                    ready = true;
+                }
+            }
+        }
+    }
+
+    /** The worker's work: the same rewrite, logging to the worker's buffer. */
+    private final class WorkerRewrite implements RewriteWorker.Work {
+        @Override
+        public byte[] transform(ClassLoader loader, String className, byte[] classFile, PrintStream buffer) {
+            return DeferTransformer.this.transform(loader, className, classFile, buffer);
+        }
+    }
+
+    /** The worker's report of the classes noted in {@link LostClasses}. */
+    private final class LostReport implements Runnable {
+        @Override
+        public void run() {
+            lost.report(log, instrumentation);
+        }
+    }
+
+    /** The transformer's own byte test, for {@link LostClasses}. */
+    private final class Candidates implements LostClasses.Candidates {
+        @Override
+        public boolean needsRewrite(ClassLoader loader, String className, byte[] classFile) {
+            return DeferTransformer.this.needsRewrite(loader, className, classFile);
+        }
+    }
+
+    /** The classes loaded un-rewritten because their thread had too little stack even to hand them over. */
+    LostClasses lost() {
+        return lost;
+    }
+
+    /** The thread that rewrites for loading threads whose stack overflows. */
+    RewriteWorker worker() {
+        return worker;
     }
 
     Instrumenter instrumenter() {
         return instrumenter;
     }
 
+    /** The misuse scan of verbose mode, or null without verbose. */
     MisuseScanner scanner() {
         return scanner;
+    }
+
+    /**
+     * Starts the thread that rewrites for loading threads whose stack overflows: premain only, so that the unit
+     * tests' transformers start no thread.
+     *
+     * @param instrumentation the JVM's, to check whether a class noted in {@link LostClasses} was defined
+     */
+    void startWorker(Instrumentation instrumentation) {
+        this.instrumentation = instrumentation;
+        worker.start();
+        primeHandOver();
+    }
+
+    /**
+     * Hands a class to the worker once, as a loading thread whose stack overflowed would, so that the hand-over's
+     * classes and call sites are loaded and linked before a thread with no stack to spare needs them. The class
+     * needs no rewrite, so nothing is printed.
+     */
+    private void primeHandOver() {
+        // A class file written out rather than made with ASM: premain loads none of the rewrite's classes.
+        byte[] plain = HexFormat.of().parseHex(PLAIN_CLASS);
+        if (handOver(DeferTransformer.class.getClassLoader(), "dev/defer/warmup/Plain", plain) != null
+                || !worker.isRunning()) {
+            throw new IllegalStateException("defer-agent: the warm-up hand-over to the rewrite thread failed");
+        }
     }
 
     @Override
     public byte[] transform(ClassLoader loader, String className, Class<?> classBeingRedefined,
             ProtectionDomain protectionDomain, byte[] classFile) {
+        return transform(null, loader, className, classBeingRedefined, protectionDomain, classFile);
+    }
+
+    /**
+     * What the JVM calls. Overridden rather than left to the interface's default, which would call the method
+     * above: one frame fewer between the JDK's caller, which swallows any throwable, and the catch below.
+     */
+    @Override
+    public byte[] transform(Module module, ClassLoader loader, String className, Class<?> classBeingRedefined,
+            ProtectionDomain protectionDomain, byte[] classFile) {
+        try {
+            if (!ready && worker.started && needsRewrite(loader, className, classFile)) {
+                // The first class to rewrite: the rewrite's own classes (the shaded ASM) are loaded and initialised
+                // on the worker, with stack to spare, rather than by premain, so a JVM that never loads a @Defers
+                // class never pays for them.
+                return worker.transform(new RewriteWorker.Request(loader, className, classFile));
+            }
+            return transform(loader, className, classFile, log);
+        } catch (StackOverflowError overflow) {
+            // The JVM calls this on the loading thread with whatever stack it has left. The rewrite is pure on
+            // the bytes, so it is done again, whole, on the worker's stack.
+            try {
+                if (loader == null || className == null || isRuntimeClass(className)) {
+                    // Never handed over: nothing to rewrite, and the worker may itself need a platform or agent
+                    // class that this thread is defining, which would deadlock.
+                    return null;
+                }
+                // The fewest frames possible between here and the wait: the less stack the hand-over needs, the
+                // rarer a load that cannot even hand over.
+                if (worker.started) {
+                    return worker.transform(new RewriteWorker.Request(loader, className, classFile));
+                }
+                return handOver(loader, className, classFile);
+            } catch (StackOverflowError again) {
+                // Too little stack even to hand over: noted without a call (a call could overflow again), and
+                // reported by the next class load or the JVM's exit, so that the class is never lost silently.
+                synchronized (lost) {
+                    int slot = lost.count & (LostClasses.KEPT - 1);
+                    lost.names[slot] = className;
+                    lost.loaders[slot] = loader;
+                    lost.classFiles[slot] = classFile;
+                    lost.count++;
+                }
+                return null;
+            }
+        }
+    }
+
+    /**
+     * The loading thread's side of the hand-over, as {@link #transform} does it; called by the warm-up, so that
+     * all it uses is loaded and linked before a thread short of stack needs it.
+     */
+    byte[] handOver(ClassLoader loader, String className, byte[] classFile) {
+        if (worker.started) {
+            return worker.transform(new RewriteWorker.Request(loader, className, classFile));
+        }
+        log.println("defer-agent: cannot rewrite " + (className == null ? "a class" : className.replace('/', '.'))
+                + ", left unchanged (its Defer.defer calls will throw IllegalStateException): the stack of the"
+                + " thread that loaded it overflowed during the rewrite, and the agent's own thread is not running");
+        return null;
+    }
+
+    /** The rewrite on the current thread: what the JVM's callback does, and the worker's task. */
+    private byte[] transform(ClassLoader loader, String className, byte[] classFile, PrintStream log) {
+        if (lost.count != lost.reported) {
+            // Not here: this thread may be short of stack, and the report must not be cut in the middle.
+            worker.reportLost();
+        }
         if (loader == null || className == null || isRuntimeClass(className)) {
             // Bootstrap classes, hidden classes and the runtime itself never hold @Defers code.
             return null;
         }
         if (options.verbose) {
-            warnMisuse(className, classFile);
+            warnMisuse(className, classFile, log);
         }
         if (!instrumenter.mayNeedRewrite(className, classFile)) {
             return null;
         }
         try {
+            ensureReady();
             Instrumenter.Result result = instrumenter.instrument(classFile);
             if (result == null) {
                 return null;
@@ -60,7 +224,7 @@ final class DeferTransformer implements ClassFileTransformer {
                             + VerboseText.method(method));
                 }
             }
-            dump(className, result.classFile());
+            dump(className, result.classFile(), log);
             return result.classFile();
         } catch (InstrumentationException e) {
             log.println("defer-agent: " + e.getMessage());
@@ -72,11 +236,17 @@ final class DeferTransformer implements ClassFileTransformer {
         }
     }
 
+    /** The test of {@link #transform} before it parses anything: could the class need the rewrite? */
+    private boolean needsRewrite(ClassLoader loader, String className, byte[] classFile) {
+        return loader != null && className != null && !isRuntimeClass(className)
+                && instrumenter.mayNeedRewrite(className, classFile);
+    }
+
     /**
      * Verbose only: the calls of {@code Defer.defer} that will throw when they run (rule S13), found before they
      * do. Only classes whose bytes name {@code dev/defer/Defer} are parsed, so the others pay one byte scan.
      */
-    private void warnMisuse(String className, byte[] classFile) {
+    private void warnMisuse(String className, byte[] classFile, PrintStream log) {
         if (!scanner.mayHaveMisuse(classFile)) {
             return;
         }
@@ -95,7 +265,7 @@ final class DeferTransformer implements ClassFileTransformer {
                 || className.startsWith("agent/", 10) || className.startsWith("instrument/", 10));
     }
 
-    private void dump(String className, byte[] classFile) {
+    private void dump(String className, byte[] classFile, PrintStream log) {
         if (options.dumpDirectory == null) {
             return;
         }

@@ -26,7 +26,7 @@ final class WarmUp {
             if (instrumenter.instrument(sample) == null) {
                 throw new IllegalStateException("defer-agent: the warm-up rewrite produced nothing");
             }
-            if (scanner != null && scanner.scan(sample).stream().map(Object::toString).count() != 1) {
+            if (scanner != null && scanner.scan(sample).size() != 1) {
                 throw new IllegalStateException("defer-agent: the warm-up scan did not find its one misuse");
             }
         } catch (InstrumentationException e) {

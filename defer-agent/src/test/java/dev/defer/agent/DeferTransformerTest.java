@@ -159,4 +159,15 @@ class DeferTransformerTest {
         WarmUp.run(new dev.defer.instrument.Instrumenter(), new dev.defer.instrument.MisuseScanner());
         WarmUp.run(new dev.defer.instrument.Instrumenter(), null);
     }
+
+    @Test
+    void aClassHoldingTheMarkerNameAsAStringIsRewrittenOnce() {
+        DeferTransformer transformer = transformer("verbose");
+        byte[] logged = TestClasses.withString(TestClasses.sample("test/Logged", 0), "dev.defer.Rewritten");
+        byte[] rewritten = transformer.transform(getClass().getClassLoader(), "test/Logged", null, null, logged);
+        assertNotNull(rewritten, log());
+        assertEquals("defer-agent: rewrote test.Logged.work()" + System.lineSeparator(), log());
+        assertNull(transformer.transform(getClass().getClassLoader(), "test/Logged", null, null, rewritten),
+                "the rewritten class carries the marker attribute");
+    }
 }

@@ -89,6 +89,26 @@ class MainTest {
     }
 
     @Test
+    void aClassHoldingTheMarkerNameAsAStringIsRewrittenAndCheckedNotCountedRewrittenAlready() throws IOException {
+        Path in = temp.resolve("logged");
+        Files.createDirectories(in.resolve("test"));
+        Files.write(in.resolve("test/Logged.class"),
+                TestClasses.withString(TestClasses.sample("test/Logged", 0), "dev.defer.Rewritten"));
+        assertEquals(Main.OK, run("check", in.toString()), err());
+        assertTrue(out().contains("1 class file read: 1 method rewritten in 1 class, 0 classes rewritten already"),
+                out());
+        out.reset();
+        Path outDir = temp.resolve("out");
+        assertEquals(Main.OK, run("instrument", in.toString(), outDir.toString()), err());
+        assertTrue(out().contains("1 class file read: 1 method rewritten in 1 class, 0 classes rewritten already"),
+                out());
+        assertTrue(new Instrumenter().isRewritten(Files.readAllBytes(outDir.resolve("test/Logged.class"))));
+        out.reset();
+        assertEquals(Main.OK, run("check", outDir.toString()), err());
+        assertTrue(out().contains("0 methods rewritten in 0 classes, 1 class rewritten already"), out());
+    }
+
+    @Test
     void instrumentAJarTwiceChangesNothingTheSecondTime() throws IOException {
         Path jar = jarOf(classes(false), "app.jar");
         Path once = temp.resolve("once.jar");

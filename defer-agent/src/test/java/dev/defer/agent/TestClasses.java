@@ -1,5 +1,6 @@
 package dev.defer.agent;
 
+import org.objectweb.asm.ClassReader;
 import org.objectweb.asm.ClassWriter;
 import org.objectweb.asm.Label;
 import org.objectweb.asm.MethodVisitor;
@@ -57,6 +58,18 @@ final class TestClasses {
         misuse.visitMaxs(0, 0);
         misuse.visitEnd();
         writer.visitEnd();
+        return writer.toByteArray();
+    }
+
+    /**
+     * The class file with one more string constant in its constant pool, as a class that logs it would have:
+     * {@code withString(sample, "dev.defer.Rewritten")} holds the rewrite marker's name, but not the marker.
+     */
+    static byte[] withString(byte[] classFile, String constant) {
+        ClassReader reader = new ClassReader(classFile);
+        ClassWriter writer = new ClassWriter(reader, 0);
+        reader.accept(writer, 0);
+        writer.newConst(constant);
         return writer.toByteArray();
     }
 }

@@ -37,15 +37,26 @@ public final class Instrumenter {
      * The test of the {@code all=} prefixes, by internal class name; shared with {@link MisuseScanner}.
      */
     static Predicate<String> prefixMatcher(List<String> allPrefixes) {
-        if (allPrefixes.isEmpty()) {
-            // The usual case: asked for every class the agent sees, so answered without a loop.
-            return className -> false;
+        return new Prefixes(allPrefixes);
+    }
+
+    /**
+     * The {@code all=} prefixes as internal names. A class rather than a lambda: the agent makes one in premain,
+     * where the JVM's first lambda would cost milliseconds of start-up.
+     */
+    private static final class Prefixes implements Predicate<String> {
+        private final String[] prefixes;
+
+        Prefixes(List<String> allPrefixes) {
+            prefixes = new String[allPrefixes.size()];
+            for (int i = 0; i < prefixes.length; i++) {
+                prefixes[i] = allPrefixes.get(i).replace('.', '/');
+            }
         }
-        List<String> prefixes = new ArrayList<>();
-        for (String prefix : allPrefixes) {
-            prefixes.add(prefix.replace('.', '/'));
-        }
-        return className -> {
+
+        @Override
+        public boolean test(String className) {
+            // Usually no prefix at all: asked for every class the agent sees, answered without a loop body.
             for (String prefix : prefixes) {
                 if (className.startsWith(prefix)
                         && (className.length() == prefix.length() || className.charAt(prefix.length()) == '/'
@@ -54,7 +65,7 @@ public final class Instrumenter {
                 }
             }
             return false;
-        };
+        }
     }
 
     /**
@@ -71,8 +82,9 @@ public final class Instrumenter {
     }
 
     /**
-     * Whether a class file carries the {@code dev.defer.Rewritten} attribute that the rewrite adds, judged
-     * without parsing it; {@link #instrument} returns null for such a class.
+     * Whether a class file carries the {@code dev.defer.Rewritten} class attribute that the rewrite adds; only
+     * the attribute counts, not the same text as a string constant. Read from the constant pool and the
+     * attribute table, without parsing the code; {@link #instrument} returns null for such a class.
      *
      * @param classFile the class file
      * @return true when it was rewritten already (by the agent's dump, the Maven plugin or the command line)
@@ -125,7 +137,9 @@ public final class Instrumenter {
 
         /**
          * @return the name and descriptor of each rewritten method, then how its defer sites are kept
-         *     when it has any, e.g. {@code copy(Ljava/nio/file/Path;)J (2 open-coded)}
+         *     when it has any, e.g. {@code copy(Ljava/nio/file/Path;)J (2 open-coded)}, or {@code (2 stack-style,
+         *     0 pooled; open-coding would exceed the 64 KiB code limit)} for a method that open-coding would
+         *     make too large for the JVM
          */
         public List<String> methods() {
             return methods;

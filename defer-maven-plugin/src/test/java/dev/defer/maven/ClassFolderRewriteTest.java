@@ -9,6 +9,7 @@ import dev.defer.instrument.Instrumenter;
 import dev.defer.instrument.VerboseText;
 import dev.defer.maven.fixtures.Bad;
 import dev.defer.maven.fixtures.Good;
+import dev.defer.maven.fixtures.Logged;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -57,6 +58,18 @@ class ClassFolderRewriteTest {
 
         log.lines.clear();
         new ClassFolderRewrite(log, true, true).run(classes.toFile());
+        assertTrue(log.has("info", "0 methods rewritten in 0 classes, 1 class rewritten already"), log.toString());
+    }
+
+    @Test
+    void aClassHoldingTheMarkerNameAsAStringIsRewritten() throws Exception {
+        copy(Logged.class);
+        new ClassFolderRewrite(log, true, false).run(classes.toFile());
+        assertTrue(log.has("info", "1 class file read: 1 method rewritten in 1 class, 0 classes rewritten already"),
+                log.toString());
+        assertTrue(new Instrumenter().isRewritten(read(Logged.class)));
+        log.lines.clear();
+        new ClassFolderRewrite(log, true, false).run(classes.toFile());
         assertTrue(log.has("info", "0 methods rewritten in 0 classes, 1 class rewritten already"), log.toString());
     }
 

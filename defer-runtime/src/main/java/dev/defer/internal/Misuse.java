@@ -3,6 +3,7 @@ package dev.defer.internal;
 import dev.defer.Defers;
 import java.lang.StackWalker.StackFrame;
 import java.lang.reflect.Method;
+import java.util.EnumSet;
 import java.util.Optional;
 
 /**
@@ -13,7 +14,22 @@ public final class Misuse {
     /** Set by the agent's premain; tells "the agent is not running" apart from "it did not rewrite". */
     public static final String AGENT_PROPERTY = "dev.defer.agent";
 
-    private static final StackWalker WALKER = StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE);
+    /**
+     * Shows hidden frames too: every method of a hidden class ({@code Lookup.defineHiddenClass}) is one, and
+     * such a class, which no agent ever sees, is the likeliest place for a {@code @Defers} method that was not
+     * rewritten. The platform's own hidden frames are skipped by {@link #isPlumbing}.
+     */
+    private static final StackWalker WALKER = StackWalker.getInstance(
+            EnumSet.of(StackWalker.Option.RETAIN_CLASS_REFERENCE, StackWalker.Option.SHOW_HIDDEN_FRAMES));
+
+    /** How a hidden class gets rewritten: before it is defined, since no agent ever sees it. */
+    private static final String HIDDEN_CLASS_REWRITE = "rewrite the class's bytes before they are defined, with java -jar"
+            + " defer-agent.jar instrument IN OUT, the defer-maven-plugin, or"
+            + " dev.defer.instrument.Instrumenter.instrument(bytes) on the bytes passed to defineHiddenClass";
+
+    /** Why a hidden class's {@code @Defers} method was not rewritten, and the fix. */
+    private static final String HIDDEN_CLASS_FIX = "the method is in a hidden class (Lookup.defineHiddenClass), which no"
+            + " Java agent ever sees, so the agent cannot rewrite it: " + HIDDEN_CLASS_REWRITE;
 
     private Misuse() {
     }
@@ -30,6 +46,7 @@ public final class Misuse {
         StringBuilder message = new StringBuilder(operation).append(" called in ").append(where)
                 .append(", a method the defer agent did not rewrite. Fix: ");
         boolean agentRunning = System.getProperty(AGENT_PROPERTY) != null;
+        boolean hidden = caller.isPresent() && caller.get().getDeclaringClass().isHidden();
         if (caller.isPresent() && caller.get().getMethodName().startsWith("lambda$")) {
             message.append("a lambda body is a method of its own; call ").append(operation)
                     .append(" in the enclosing @Defers method instead, as Go's defer belongs to the function"
@@ -39,15 +56,22 @@ public final class Misuse {
             message.append("constructors and static initialisers are never rewritten; move the code that"
                     + " defers into a @Defers method");
         } else if (caller.isPresent() && isAnnotated(caller.get())) {
-            message.append(agentRunning
+            // A rewritten hidden class has no such call left in its @Defers methods: its bytes were not rewritten.
+            message.append(hidden ? HIDDEN_CLASS_FIX
+                    : agentRunning
                     ? "the method is annotated @Defers, but the agent could not rewrite its class: see the"
-                            + " defer-agent line printed on stderr when the class was loaded"
+                            + " 'defer-agent: cannot rewrite' line on stderr, printed when the class was loaded (or,"
+                            + " for a class loaded on a thread with almost no stack left, at the next class load or"
+                            + " the JVM's exit), which says why"
                     : "the method is annotated @Defers, but the agent is not running: start the JVM with"
                             + " -javaagent:path/to/defer-agent.jar, or rewrite the classes at build time"
                             + " (defer-maven-plugin, or java -jar defer-agent.jar instrument IN OUT)");
         } else {
             message.append("annotate the method (or its class) with @dev.defer.Defers");
-            if (!agentRunning) {
+            if (hidden) {
+                message.append(", and, since it is in a hidden class (Lookup.defineHiddenClass), which no Java"
+                        + " agent ever sees, ").append(HIDDEN_CLASS_REWRITE);
+            } else if (!agentRunning) {
                 message.append(" and start the JVM with -javaagent:path/to/defer-agent.jar (or rewrite the"
                         + " classes at build time)");
             }
@@ -62,17 +86,33 @@ public final class Misuse {
      * @return the exception to throw
      */
     public static IllegalStateException noInvocation(String operation) {
-        String where = caller().map(Misuse::describe).orElse("an unknown method");
+        Optional<StackFrame> caller = caller();
+        String where = caller.map(Misuse::describe).orElse("an unknown method");
+        String fix = "call it in the body or a deferred call of a @Defers method"
+                + (caller.isPresent() && caller.get().getDeclaringClass().isHidden()
+                        ? "; that method is in a hidden class (Lookup.defineHiddenClass), which no Java agent ever"
+                                + " sees: " + HIDDEN_CLASS_REWRITE
+                        : " (run with -javaagent:path/to/defer-agent.jar)");
         return new IllegalStateException(operation + "() called in " + where
-                + ", but no @Defers invocation is active on this thread. Fix: call it in the body or a"
-                + " deferred call of a @Defers method (run with -javaagent:path/to/defer-agent.jar)");
+                + ", but no @Defers invocation is active on this thread. Fix: " + fix);
     }
 
     private static Optional<StackFrame> caller() {
         return WALKER.walk(frames -> frames
                 .filter(f -> !f.getClassName().startsWith("dev.defer.internal.")
-                        && !f.getClassName().equals("dev.defer.Defer"))
+                        && !f.getClassName().equals("dev.defer.Defer") && !isPlumbing(f.getDeclaringClass()))
                 .findFirst());
+    }
+
+    /**
+     * The frames a default walk would hide, which are never the code that called the API: lambda proxies
+     * (hidden and synthetic; {@code Defer::defer} is called through one), method handle and reflection
+     * internals.
+     */
+    private static boolean isPlumbing(Class<?> type) {
+        String name = type.getName();
+        return Recovery.isLambdaPlumbing(type) || name.startsWith("java.lang.reflect.")
+                || name.startsWith("jdk.internal.reflect.");
     }
 
     private static String describe(StackFrame frame) {

@@ -111,9 +111,9 @@ public final class Recovery {
         if (frame == null) {
             return NOT_DIRECT;
         }
-        if (isHidden(frame)) {
+        if (isAdapter(frame)) {
             // recover is the deferred call itself, through a method reference's hidden class.
-            frame = skipHidden(frames, frame);
+            frame = skipPlumbing(frames, frame);
             if (!isDeferredCallStart(frame)) {
                 return NOT_DIRECT;
             }
@@ -138,7 +138,7 @@ public final class Recovery {
         StackFrame frame = next(frames);
         while (true) {
             Class<?> owner = callee.getDeclaringClass();
-            while (frame != null && (isHidden(frame) || frame.getDeclaringClass() == owner && isBridge(frame))) {
+            while (frame != null && (isAdapter(frame) || frame.getDeclaringClass() == owner && isBridge(frame))) {
                 frame = next(frames);
             }
             if (frame == null || !isInterception(frame)) {
@@ -146,7 +146,7 @@ public final class Recovery {
             }
             StackFrame firstOfTool = frame;
             int budget = MAX_INTERCEPTION_FRAMES;
-            while (frame != null && budget-- > 0 && (isHidden(frame) || isInterception(frame))) {
+            while (frame != null && budget-- > 0 && (isAdapter(frame) || isInterception(frame))) {
                 frame = next(frames);
             }
             if (frame == null || !isSameMethod(frame, callee)) {
@@ -193,15 +193,25 @@ public final class Recovery {
         }
     }
 
-    private static StackFrame skipHidden(Iterator<StackFrame> frames, StackFrame frame) {
-        while (frame != null && isHidden(frame)) {
+    private static StackFrame skipPlumbing(Iterator<StackFrame> frames, StackFrame frame) {
+        while (frame != null && isAdapter(frame)) {
             frame = next(frames);
         }
         return frame;
     }
 
-    private static boolean isHidden(StackFrame frame) {
-        return frame.getDeclaringClass().isHidden();
+    private static boolean isAdapter(StackFrame frame) {
+        return isLambdaPlumbing(frame.getDeclaringClass());
+    }
+
+    /**
+     * Whether a class only carries a call to a lambda's or a method reference's target: the lambda class
+     * itself (hidden and synthetic), or the method handle code through which it calls a method of a hidden
+     * class. An application's own hidden class ({@code Lookup.defineHiddenClass}) is hidden too, but not
+     * synthetic: its methods are deferred calls and helpers like any other.
+     */
+    static boolean isLambdaPlumbing(Class<?> type) {
+        return type.isHidden() && type.isSynthetic() || type.getName().startsWith("java.lang.invoke.");
     }
 
     /**

@@ -1,18 +1,22 @@
 package dev.defer.instrument.internal;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 import org.objectweb.asm.ClassReader;
 import org.objectweb.asm.ClassWriter;
+import org.objectweb.asm.MethodTooLargeException;
 import org.objectweb.asm.Opcodes;
 import org.objectweb.asm.tree.ClassNode;
 import org.objectweb.asm.tree.MethodNode;
 
 /**
  * Rewrites the {@code @Defers} methods of one class, all or none: the first method that cannot be
- * rewritten leaves the whole class as it was.
+ * rewritten leaves the whole class as it was. A method that open-coding takes past the JVM's 64 KiB code
+ * limit keeps runtime records instead; only one that is too large even so leaves the class as it was.
  */
 public final class ClassRewriter {
     static final String DEFERS_DESCRIPTOR = MethodSelection.DEFERS_DESCRIPTOR;
@@ -48,7 +52,7 @@ public final class ClassRewriter {
         reader.accept(node, ClassReader.EXPAND_FRAMES);
         MethodSelection selection = new MethodSelection(node, all);
 
-        List<MethodNode> selected = new ArrayList<>();
+        List<MethodNode> selected = selected(node, selection);
         List<String> problems = new ArrayList<>();
         for (MethodNode method : node.methods) {
             if (MethodSelection.isAnnotated(method) && MethodSelection.isInitializer(method)) {
@@ -59,8 +63,6 @@ public final class ClassRewriter {
                         + " so its deferred calls would run at the first one; @Defers is not supported on suspend"
                         + " functions: defer in a regular function that the suspend function calls, or use"
                         + " try/finally");
-            } else if (selection.isSelected(method)) {
-                selected.add(method);
             }
         }
         if (selected.isEmpty() && problems.isEmpty()) {
@@ -82,18 +84,65 @@ public final class ClassRewriter {
             }
             return safety[0];
         };
+        Set<String> recordsOnly = new HashSet<>();
+        while (true) {
+            List<String> strategies = new ArrayList<>();
+            Set<String> openCoded = new HashSet<>();
+            try {
+                byte[] result = attempt(node, version, pristineSafety, recordsOnly, problems, strategies, openCoded);
+                rewritten.addAll(strategies);
+                return result;
+            } catch (MethodTooLargeException e) {
+                String method = e.getMethodName() + e.getDescriptor();
+                if (!openCoded.contains(method)) {
+                    throw new UnrewritableClassException(className, method, "its rewritten code would be "
+                            + e.getCodeSize() + " bytes, over the JVM's limit of 65535, even with runtime records"
+                            + " (the smallest rewrite); split the method into smaller ones");
+                }
+                // Open-coding copies the deferred calls into the exit and the handler; records add a few
+                // bytes per site and per return, so they may fit where it did not. Everything is redone
+                // from the class file, since a rewrite changes the class's lambdas too.
+                recordsOnly.add(method);
+                node = new ClassNode();
+                reader.accept(node, ClassReader.EXPAND_FRAMES);
+            }
+        }
+    }
+
+    /**
+     * Rewrites every selected method of {@code node}, in place, and writes the class.
+     *
+     * @param recordsOnly the methods (name and descriptor) that must keep runtime records, never open-coded
+     * @param initializerProblems the annotated constructors and static initialisers, reported with the rest
+     * @param strategies receives each rewritten method with its strategy
+     * @param openCoded receives the methods open-coded
+     * @throws MethodTooLargeException when a rewritten method is over the JVM's code limit
+     */
+    private byte[] attempt(ClassNode node, int version, Supplier<InlineSafety> pristineSafety, Set<String> recordsOnly,
+            List<String> initializerProblems, List<String> strategies, Set<String> openCoded) {
+        String className = node.name;
+        MethodSelection selection = new MethodSelection(node, rewriteAll.test(className));
+        List<String> problems = new ArrayList<>(initializerProblems);
         DeferredLambdas lambdas = new DeferredLambdas(node, selection);
         MethodRewriter methodRewriter = new MethodRewriter(node, pristineSafety, version >= Opcodes.V1_7, lambdas);
-        for (MethodNode method : selected) {
+        for (MethodNode method : selected(node, selection)) {
+            String key = method.name + method.desc;
             try {
                 if (version < Opcodes.V1_7) {
                     // Written without frames, a version 50 class is verified by type inference instead.
                     stripFrames(method);
                 }
-                String strategy = methodRewriter.rewrite(method);
-                rewritten.add(method.name + method.desc + strategy);
+                boolean mayOpenCode = !recordsOnly.contains(key);
+                String strategy = methodRewriter.rewrite(method, mayOpenCode);
+                if (strategy.endsWith(" open-coded)")) {
+                    openCoded.add(key);
+                } else if (!mayOpenCode) {
+                    strategy = strategy.substring(0, strategy.length() - 1) + "; open-coding would exceed"
+                            + " the 64 KiB code limit)";
+                }
+                strategies.add(key + strategy);
             } catch (UnrewritableMethodException e) {
-                problems.add(method.name + method.desc + ": " + e.getMessage());
+                problems.add(key + ": " + e.getMessage());
             }
         }
         if (!problems.isEmpty()) {
@@ -106,11 +155,23 @@ public final class ClassRewriter {
         try {
             node.accept(writer);
             return writer.toByteArray();
+        } catch (MethodTooLargeException e) {
+            throw e;
         } catch (RuntimeException e) {
-            // MethodTooLargeException and ClassTooLargeException among others: the class stays as it was.
-            throw new UnrewritableClassException(className, String.join(", ", rewritten),
-                    "the rewritten class cannot be written (" + e + "); split the method into smaller ones");
+            // ClassTooLargeException among others: the class stays as it was.
+            throw new UnrewritableClassException(className, String.join(", ", strategies),
+                    "the rewritten class cannot be written (" + e + "); split the class or its methods");
         }
+    }
+
+    private static List<MethodNode> selected(ClassNode node, MethodSelection selection) {
+        List<MethodNode> selected = new ArrayList<>();
+        for (MethodNode method : node.methods) {
+            if (selection.isSelected(method) && !MethodSelection.isSuspendFunction(method)) {
+                selected.add(method);
+            }
+        }
+        return selected;
     }
 
     private static void stripFrames(MethodNode method) {

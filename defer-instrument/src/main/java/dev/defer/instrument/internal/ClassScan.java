@@ -28,13 +28,15 @@ public final class ClassScan {
     }
 
     /**
-     * Whether the class file carries the attribute that this rewrite adds, i.e. was already rewritten.
+     * Whether the class file carries the attribute that this rewrite adds, i.e. was already rewritten. The
+     * attribute's name in the constant pool is only a hint (a class may hold the same text as a string
+     * constant, in a log message say): when it is there, the class's attribute table decides.
      *
      * @param classFile the class file's bytes
-     * @return true when the marker attribute's name is in the bytes
+     * @return true when the class has the marker attribute
      */
     public static boolean isRewritten(byte[] classFile) {
-        return contains(classFile, MARKER);
+        return contains(classFile, MARKER) && ClassAttributes.has(classFile, MARKER);
     }
 
     /**

@@ -69,10 +69,12 @@ final class MethodRewriter {
     /**
      * Rewrites {@code method} in place, open-coding its defers when it qualifies.
      *
+     * @param mayOpenCode false to keep runtime records even where open-coding qualifies (it would take the
+     *     method past the JVM's code limit)
      * @return how the method's defer sites are kept, for the agent's verbose output
      * @throws UnrewritableMethodException when the method's bytecode cannot be rewritten
      */
-    String rewrite(MethodNode method) {
+    String rewrite(MethodNode method, boolean mayOpenCode) {
         checkRewritable(method);
         List<MethodInsnNode> sites = new ArrayList<>();
         for (AbstractInsnNode insn = method.instructions.getFirst(); insn != null; insn = insn.getNext()) {
@@ -97,7 +99,7 @@ final class MethodRewriter {
                 }
             }
         }
-        if (!sites.isEmpty() && loopSites.isEmpty()) {
+        if (mayOpenCode && !sites.isEmpty() && loopSites.isEmpty()) {
             OpenCodedRewriter openCoded = OpenCodingPlan.plan(owner, safety.get(), lambdas, withFrames, method,
                     sites, flow, frames, deferredLambdas);
             if (openCoded != null) {

@@ -2,12 +2,17 @@ package dev.defer.instrument.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.defer.instrument.InstrumentationException;
+import dev.defer.instrument.Instrumenter;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.objectweb.asm.ClassWriter;
 import org.objectweb.asm.MethodVisitor;
@@ -106,6 +111,67 @@ class ClassScanTest {
         byte[] data = writer.toByteArray();
         assertFalse(ClassScan.mentionsDefers(data));
         assertFalse(ClassScan.mentionsDeferApi(data));
+    }
+
+    /**
+     * {@code test/Logged}: {@code @Defers static int work() { return 1; }}, its constant pool holding the marker's
+     * name as a string constant (a log message, say), and the marker attribute on the method and the field when
+     * {@code memberMarkers}: none of them makes the class rewritten.
+     */
+    private static byte[] holdingTheMarkerName(boolean memberMarkers) {
+        ClassWriter writer = new ClassWriter(ClassWriter.COMPUTE_MAXS);
+        writer.visit(Opcodes.V17, Opcodes.ACC_PUBLIC, "test/Logged", null, "java/lang/Object", null);
+        writer.visitSource("Logged.java", null);
+        org.objectweb.asm.FieldVisitor field = writer.visitField(Opcodes.ACC_STATIC, "note", "Ljava/lang/String;",
+                null, null);
+        if (memberMarkers) {
+            field.visitAttribute(new RewrittenMarker());
+        }
+        field.visitEnd();
+        MethodVisitor method = writer.visitMethod(Opcodes.ACC_STATIC, "work", "()I", null, null);
+        method.visitAnnotation("Ldev/defer/Defers;", true).visitEnd();
+        if (memberMarkers) {
+            method.visitAttribute(new RewrittenMarker());
+        }
+        method.visitCode();
+        method.visitLdcInsn(RewrittenMarker.NAME);
+        method.visitFieldInsn(Opcodes.PUTSTATIC, "test/Logged", "note", "Ljava/lang/String;");
+        method.visitInsn(Opcodes.ICONST_1);
+        method.visitInsn(Opcodes.IRETURN);
+        method.visitMaxs(0, 0);
+        method.visitEnd();
+        writer.visitEnd();
+        return writer.toByteArray();
+    }
+
+    @Test
+    void theMarkerCountsOnlyAsTheClassAttribute() throws InstrumentationException {
+        byte[] logged = holdingTheMarkerName(false);
+        assertTrue(ClassScan.contains(logged, RewrittenMarker.NAME.getBytes(StandardCharsets.US_ASCII)),
+                "the name is in the constant pool, as the attribute's name would be");
+        assertFalse(ClassScan.isRewritten(logged));
+        assertFalse(ClassScan.isRewritten(holdingTheMarkerName(true)), "on a method or a field it is no marker");
+        Instrumenter instrumenter = new Instrumenter();
+        assertTrue(instrumenter.mayNeedRewrite("test/Logged", logged));
+        Instrumenter.Result result = instrumenter.instrument(logged);
+        assertNotNull(result, "a @Defers class holding the marker's name as a string is rewritten");
+        assertEquals(List.of("work()I"), result.methods());
+        assertTrue(ClassScan.isRewritten(result.classFile()));
+        assertFalse(instrumenter.mayNeedRewrite("test/Logged", result.classFile()));
+        assertNull(instrumenter.instrument(result.classFile()), "rewritten once only");
+        assertNotNull(instrumenter.instrument(holdingTheMarkerName(true)));
+    }
+
+    @Test
+    void aRewrittenClassThatCannotBeWalkedIsNotTakenForRewritten() throws IOException, InstrumentationException {
+        byte[] rewritten = new Instrumenter().instrument(bytesOf("/dev/defer/instrument/targets/Shapes.class"))
+                .classFile();
+        assertTrue(ClassScan.isRewritten(rewritten));
+        // Cut inside the attribute table: the marker is no longer there to be found.
+        assertFalse(ClassScan.isRewritten(Arrays.copyOf(rewritten, rewritten.length - 4)));
+        byte[] badLength = rewritten.clone();
+        badLength[badLength.length - 6] = (byte) 0x80; // the marker's length, now negative: the walk gives up
+        assertFalse(ClassScan.isRewritten(badLength));
     }
 
     private static byte[] platformClass(String name) throws IOException {
