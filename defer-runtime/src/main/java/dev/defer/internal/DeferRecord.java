@@ -48,6 +48,10 @@ final class DeferRecord {
      * Each slot is emptied as it is read, so neither a return nor a throw leaves a reference behind and no
      * {@code finally} per record is needed.
      *
+     * <p>The invocation's {@code end} follows the walk: should the runtime fail here (a stack overflow in the
+     * handler), the records still to run are exactly those below it, and a later panic runs them
+     * ({@code Invocation.runUnwound}). A deferred call that enters a rewritten method starts it there.
+     *
      * <p>This frame marks, on the stack, where the runtime hands control to a deferred call:
      * {@link Recovery} checks that {@code recover()} was called right above it.
      *
@@ -75,6 +79,7 @@ final class DeferRecord {
                         Object f = slots[--index];
                         slots[index + 1] = null;
                         slots[index] = null;
+                        invocation.end = index;
                         ((Deferred1) f).run(a);
                     } else if (top == TWO) {
                         Object b = slots[--index];
@@ -83,8 +88,10 @@ final class DeferRecord {
                         slots[index + 2] = null;
                         slots[index + 1] = null;
                         slots[index] = null;
+                        invocation.end = index;
                         ((Deferred2) f).run(a, b);
                     } else {
+                        invocation.end = index;
                         ((Deferred) top).run();
                     }
                 } while (index > base);

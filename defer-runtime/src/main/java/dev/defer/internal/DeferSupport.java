@@ -19,7 +19,12 @@ import dev.defer.Deferred2;
  */
 public final class DeferSupport {
     /** The version of this ABI; the agent writes it into every class it rewrites. */
-    public static final int ABI_VERSION = 2;
+    public static final int ABI_VERSION = 3;
+
+    static {
+        // Loaded at the first @Defers call, so with stack to spare: see FirstUse.
+        FirstUse.prepare();
+    }
 
     private DeferSupport() {
     }
@@ -464,6 +469,19 @@ public final class DeferSupport {
             return value;
         }
         throw ResultType.of(owner, method).cannotHold(value);
+    }
+
+    /**
+     * An open-coded method's handler: a throwable replaces the panic that its deferred calls were running
+     * for, and keeps it as a suppressed exception (S9), as a runtime invocation's panic does.
+     *
+     * @param replacement the new throwable
+     * @param replaced the panic it replaces
+     * @return {@code replacement}
+     */
+    public static Throwable replacePanic(Throwable replacement, Throwable replaced) {
+        Invocation.keepReplaced(replacement, replaced);
+        return replacement;
     }
 
     private static <T> T checkNotNull(T call) {

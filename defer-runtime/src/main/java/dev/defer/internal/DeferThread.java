@@ -27,7 +27,13 @@ public final class DeferThread {
     /** The record stack's first size. */
     static final int INITIAL_RECORD_STACK = 16;
 
-    private static final ThreadLocal<DeferThread> CURRENT = ThreadLocal.withInitial(DeferThread::new);
+    /** A subclass, not a lambda: the runtime links no call site, so its first use needs little stack. */
+    private static final ThreadLocal<DeferThread> CURRENT = new ThreadLocal<>() {
+        @Override
+        protected DeferThread initialValue() {
+            return new DeferThread();
+        }
+    };
 
     /** The innermost active invocation: its body or its deferred calls are running. */
     Invocation top;

@@ -38,6 +38,11 @@ public final class Invocation {
     Goexit goexit;
     /** The invocation below this one whose deferred calls are running, while this one's run. */
     Invocation finishingBelow;
+    /**
+     * Set while this invocation's calls run after its frame was unwound ({@link #runUnwound}): there is
+     * nothing to return to, so {@code recover()} gives null.
+     */
+    boolean unwound;
 
     Invocation(DeferThread thread, Invocation below) {
         this.thread = thread;
@@ -111,17 +116,27 @@ public final class Invocation {
      * leaves the invocation. Returns normally when the invocation returns normally: no panic, or one
      * that a deferred call recovered. Otherwise throws the panic that is left.
      *
+     * <p>A panic first runs the calls that invocations above this one left behind when the runtime itself
+     * failed in their exit (a stack overflow there): their frames are gone, unwound by this same panic,
+     * and a {@code finally} of theirs would have run by now ({@link #runUnwound}). Should the runtime fail
+     * here too, the calls that have not run stay where they are, and this invocation stays on the thread's
+     * stack, for the panic of the invocation below to run them.
+     *
      * @return the reference result slot; a primitive one stays in {@link #primitive} until the next enter
      */
     Object finish(Throwable thrown) {
         DeferThread t = thread;
         Throwable left;
         Object result;
+        boolean done = false;
         try {
             // This invocation's body is over: it is the top, and whatever is above was left by an
             // abnormal exit. An open-coded method's invocation joins the stack only here. (Tests before the
             // reference stores here spare their write barriers in the common case.)
             if (t.top != this) {
+                if (thrown != null) {
+                    thrown = runUnwound(t, thrown);
+                }
                 t.top = this;
             }
             if (thrown != null) {
@@ -129,27 +144,84 @@ public final class Invocation {
                 goexit = pendingGoexit(thrown, 0);
             }
             if (end != recordStackBase) {
+                if (thrown instanceof StackOverflowError && below != null) {
+                    reserveStack(RESERVE_FRAMES);
+                }
                 runDeferredCalls(t);
             }
             left = panic;
             result = reference;
+            done = true;
         } finally {
             // The writes of pop(), made here rather than through a call, which a stack overflow could stop.
             // Resetting panic and goexit here keeps them null outside finish, as the test above expects.
-            t.top = below;
             reference = null;
-            owner = null;
-            method = null;
             panic = null;
             goexit = null;
-            if (t.slots.length > DeferThread.RECORD_STACK_LIMIT) {
-                t.trimSlots();
+            // Left on the stack only when something escaped with calls still to run, here or above.
+            if (done || end == recordStackBase && t.top == this) {
+                t.top = below;
+                owner = null;
+                method = null;
+                if (t.slots.length > DeferThread.RECORD_STACK_LIMIT) {
+                    t.trimSlots();
+                }
             }
         }
         if (left != null) {
             throw DeferThread.sneakyThrow(left);
         }
         return result;
+    }
+
+    /**
+     * During a stack overflow, the frames a deferred call needs beyond the run loop's: a lambda's class, its
+     * body, and what the body calls.
+     */
+    static final int RESERVE_FRAMES = 64;
+
+    /**
+     * Fails with a {@link StackOverflowError} unless {@code frames} more frames fit on the stack: called before
+     * the run loop takes a record during an overflow, so that a call that cannot run stays registered for the
+     * panic of the invocation below, which has more stack, instead of overflowing as soon as it starts (the
+     * record would be spent, its call lost). The thread's first invocation has nobody below to leave its
+     * calls to, so it runs them whatever is left.
+     */
+    private static int reserveStack(int frames) {
+        return frames == 0 ? 0 : reserveStack(frames - 1) + 1;
+    }
+
+    /**
+     * Runs, innermost first, the records of the invocations above this one that a failure of the runtime
+     * left on the stack: the panic unwound their frames, so their calls run now, for that panic, which their
+     * throwables replace (S9). They cannot recover it: there is no frame left to return to.
+     *
+     * @return the panic after their calls
+     */
+    private Throwable runUnwound(DeferThread t, Throwable thrown) {
+        Throwable now = thrown;
+        for (Invocation above = t.top; above != null && above.depth > depth; above = above.below) {
+            if (above.end != above.recordStackBase) {
+                if (now instanceof StackOverflowError && below != null) {
+                    reserveStack(RESERVE_FRAMES);
+                }
+                t.top = above;
+                above.panic = now;
+                above.unwound = true;
+                try {
+                    above.runDeferredCalls(t);
+                    now = above.panic;
+                    // Done: as pop() does, a pooled object must not pin the class of its last method.
+                    above.owner = null;
+                    above.method = null;
+                } finally {
+                    above.panic = null;
+                    above.goexit = null;
+                    above.unwound = false;
+                }
+            }
+        }
+        return now;
     }
 
     /** Runs this invocation's records, last first, while recover() may see it as the finishing one. */
@@ -170,15 +242,19 @@ public final class Invocation {
 
     /** A deferred call threw: its throwable is the panic now, and keeps the one it replaced. */
     void replacePanic(Throwable replacement) {
-        Throwable replaced = panic;
-        if (replaced != null && replaced != replacement && !isCauseOf(replaced, replacement)) {
-            replacement.addSuppressed(replaced);
-        }
+        keepReplaced(replacement, panic);
         if (replacement instanceof Goexit) {
             // Go's TestGoexitInPanic: a Goexit during a panic abandons the panic.
             goexit = (Goexit) replacement;
         }
         panic = replacement;
+    }
+
+    /** S9: a throwable that replaces a panic keeps it as a suppressed exception, unless it already holds it. */
+    static void keepReplaced(Throwable replacement, Throwable replaced) {
+        if (replaced != null && replaced != replacement && !isCauseOf(replaced, replacement)) {
+            replacement.addSuppressed(replaced);
+        }
     }
 
     /**

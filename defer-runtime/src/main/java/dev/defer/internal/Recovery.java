@@ -58,7 +58,7 @@ public final class Recovery {
             panicking = running.finishingBelow;
             expectedCaller = DEFERRED_BY_DEFERRED_CALL;
         }
-        if (panicking == null || !isRecoverable(panicking.panic) || WALKER.walk(Recovery::classifyCaller) != expectedCaller) {
+        if (panicking == null || panicking.unwound || !isRecoverable(panicking.panic) || WALKER.walk(Recovery::classifyCaller) != expectedCaller) {
             return null;
         }
         return stop(panicking);
@@ -73,7 +73,7 @@ public final class Recovery {
      */
     static Object recoverInDeferredCall() {
         Invocation running = DeferThread.current().finishing;
-        if (running == null || !isRecoverable(running.panic)) {
+        if (running == null || running.unwound || !isRecoverable(running.panic)) {
             return null;
         }
         return stop(running);

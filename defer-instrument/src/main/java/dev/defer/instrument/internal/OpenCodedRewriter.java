@@ -6,6 +6,7 @@ import java.util.Map;
 import org.objectweb.asm.Opcodes;
 import org.objectweb.asm.Type;
 import org.objectweb.asm.tree.AbstractInsnNode;
+import org.objectweb.asm.tree.FieldInsnNode;
 import org.objectweb.asm.tree.FrameNode;
 import org.objectweb.asm.tree.InsnList;
 import org.objectweb.asm.tree.InsnNode;
@@ -24,16 +25,21 @@ import org.objectweb.asm.tree.VarInsnNode;
  * deferred calls live in the frame's own locals with a bit mask, and run inline at the method's one
  * exit block; the runtime is not touched on the normal path at all. Only when the body panics, or an
  * inline deferred call throws, does the handler hand the calls still pending to a runtime invocation,
- * which runs them with the full panic and recover rules.
+ * which runs them with the full panic and recover rules; a fatal panic (a {@code VirtualMachineError},
+ * which nothing recovers) runs them inline instead, in this frame, as a {@code finally} block would.
  *
  * <pre>
- *   mask = 0; fn0..fnN = null; result = zero                       // new locals, after all others
+ *   mask = 0; fn0..fnN = null; result = zero; panic = null          // new locals, after all others
+ *   VirtualMachineError.class; DeferSupport.ABI_VERSION               // resolved once, then constants
  *   body, with Defer.defer(f, a) at site k:  fn_k = f; a_k = a; mask |= 1 &lt;&lt; k
  *         and every return e:               result = e; goto EXIT
  *   EXIT:    for k = N..0: if (mask has k) { mask &amp;= ~(1 &lt;&lt; k); fn_k.run(a_k) }   // covered by HANDLER
- *            return result
- *   HANDLER: invocation = enterLate(); hand over each k still in mask, oldest first; slot = result;
- *            return panicX(thrown, invocation)
+ *            if (panic != null) throw panic; return result
+ *   HANDLER: (t) if (panic != null) t = replacePanic(t, panic)     // S9; see appendHandler
+ *            if (t is a VirtualMachineError) { panic = t; goto EXIT }
+ *            panic = t; invocation = enterLate(); hand over each k still in mask, oldest first;
+ *            slot = result;                                          // a throw up to here: HANDLER
+ *            return panicX(t, invocation)
  * </pre>
  *
  * <p>Site indices follow the control flow (a site that can reach another comes first), so "last
@@ -43,6 +49,10 @@ import org.objectweb.asm.tree.VarInsnNode;
  * in a local; and when every {@code return} leaves nothing on the stack but its value.
  */
 final class OpenCodedRewriter {
+    /** The panics that cannot be recovered (S8): their deferred calls run inline, in the method's frame. */
+    static final String FATAL = "java/lang/VirtualMachineError";
+    private static final String THROWABLE = "java/lang/Throwable";
+
     /** Go's limit: more sites than this, and the method uses runtime records. */
     static final int MAX_SITES = 8;
 
@@ -67,6 +77,11 @@ final class OpenCodedRewriter {
     private int[] firstArguments;
     private int[] secondArguments;
     private int result;
+    /**
+     * The panic in flight while the handler runs: a fatal one ({@code VirtualMachineError}) that the exit
+     * block's inline calls run for, or the one handed to the runtime; null on the normal path.
+     */
+    private int panic;
     /** One past the last new local: where the expansions' locals start. */
     private int localsEnd;
     /** The frame types of the new locals, in slot order. */
@@ -103,12 +118,20 @@ final class OpenCodedRewriter {
             Frames.addToAll(code, first, localTypes);
         }
         code.add(bodyEnd);
-        int expansionsEnd = appendExit(code, exit, inlineStart, inlineEnd);
-        appendHandler(code, handler);
+        LabelNode rethrow = new LabelNode();
+        LabelNode handOverStart = new LabelNode();
+        LabelNode handOverEnd = new LabelNode();
+        int expansionsEnd = appendExit(code, exit, inlineStart, inlineEnd, rethrow);
+        appendHandler(code, handler, exit, handOverStart, handOverEnd);
+        code.add(rethrow);
+        addFrame(code);
+        code.add(new VarInsnNode(Opcodes.ALOAD, panic));
+        code.add(new InsnNode(Opcodes.ATHROW));
         code.insert(prologue);
 
         method.tryCatchBlocks.add(new TryCatchBlockNode(bodyStart, bodyEnd, handler, null));
         method.tryCatchBlocks.add(new TryCatchBlockNode(inlineStart, inlineEnd, handler, null));
+        method.tryCatchBlocks.add(new TryCatchBlockNode(handOverStart, handOverEnd, handler, null));
         method.maxLocals = expansionsEnd;
         // The handler's hand-over pushes: throwable, invocation twice, mask, bit, arity, the captured values
         // or the function, two references; an inline call pushes the captured values, two references, the slot.
@@ -158,6 +181,8 @@ final class OpenCodedRewriter {
             localTypes.add(Frames.typeOf(slotType));
             next += slotType.getSize();
         }
+        panic = next++;
+        localTypes.add(THROWABLE);
         localsEnd = next;
     }
 
@@ -182,6 +207,14 @@ final class OpenCodedRewriter {
             prologue.add(zero(slotType));
             prologue.add(new VarInsnNode(slotType.getOpcode(Opcodes.ISTORE), result));
         }
+        storeNull(prologue, panic);
+        // Resolved at the first call, where there is stack to spare, so that the handler never loads a class
+        // during a stack overflow: the class its first test names, and the runtime (whose first use
+        // rehearses a panic). Both are constants once resolved, which the compilers drop.
+        prologue.add(new LdcInsnNode(Type.getObjectType(FATAL)));
+        prologue.add(new InsnNode(Opcodes.POP));
+        prologue.add(new FieldInsnNode(Opcodes.GETSTATIC, RuntimeAbi.SUPPORT, "ABI_VERSION", "I"));
+        prologue.add(new InsnNode(Opcodes.POP));
         prologue.add(bodyStart);
         return prologue;
     }
@@ -250,7 +283,8 @@ final class OpenCodedRewriter {
      *
      * @return the first local above the expansions' locals
      */
-    private int appendExit(InsnList code, LabelNode exit, LabelNode inlineStart, LabelNode inlineEnd) {
+    private int appendExit(InsnList code, LabelNode exit, LabelNode inlineStart, LabelNode inlineEnd,
+            LabelNode rethrow) {
         LabelNode returnLabel = new LabelNode();
         List<Object> exitLocals = Frames.withLocals(List.of(), first, localTypes);
         int expansionsEnd = localsEnd;
@@ -281,6 +315,9 @@ final class OpenCodedRewriter {
             code.add(skip);
             addFrame(code);
         }
+        // The inline calls ran for a fatal panic: it goes on.
+        code.add(new VarInsnNode(Opcodes.ALOAD, panic));
+        code.add(new JumpInsnNode(Opcodes.IFNONNULL, rethrow));
         if (!isVoid) {
             code.add(new VarInsnNode(slotType.getOpcode(Opcodes.ILOAD), result));
             RuntimeAbi.addResultCast(code, returnType);
@@ -290,12 +327,50 @@ final class OpenCodedRewriter {
     }
 
     /**
-     * The handler, for a throw from the body or from an inline call: hands the calls still registered to a
-     * runtime invocation, oldest first, with the result slot, and lets the runtime run the panic.
+     * The handler, for a throw from the body, from an inline call or from the hand-over below.
+     *
+     * <p>A fatal panic ({@code VirtualMachineError}: a stack overflow, an out-of-memory error) cannot be
+     * recovered (S8), so the pending calls run inline, in this frame, as at a normal exit, and the panic is
+     * rethrown after them: no call, no object and no class load stands between the overflow and the deferred
+     * calls, as none does for a {@code finally} block. Any other panic goes to the runtime: it hands the calls
+     * still registered to a runtime invocation, oldest first, with the result slot, and the runtime runs the
+     * panic with the full recover rules. A throwable from a deferred call replaces the panic (S9); should the
+     * hand-over itself fail, its throwable replaces the panic and the calls run inline.
      */
-    private void appendHandler(InsnList code, LabelNode handler) {
+    private void appendHandler(InsnList code, LabelNode handler, LabelNode exit, LabelNode handOverStart,
+            LabelNode handOverEnd) {
+        LabelNode first = new LabelNode();
+        LabelNode stayInline = new LabelNode();
+        LabelNode toRuntime = new LabelNode();
         code.add(handler);
-        addFrame(code, "java/lang/Throwable");
+        addFrame(code, THROWABLE);
+        // panic == null: the first throwable of this invocation.
+        code.add(new VarInsnNode(Opcodes.ALOAD, panic));
+        code.add(new JumpInsnNode(Opcodes.IFNULL, first));
+        // A fatal panic's inline call threw: a fatal replacement stays inline, any other goes to the runtime.
+        // Any other panic in flight means the hand-over failed: the calls run inline from now on.
+        code.add(new VarInsnNode(Opcodes.ALOAD, panic));
+        code.add(new TypeInsnNode(Opcodes.INSTANCEOF, FATAL));
+        code.add(new JumpInsnNode(Opcodes.IFEQ, stayInline));
+        addReplace(code);
+        code.add(new JumpInsnNode(Opcodes.GOTO, first));
+        code.add(stayInline);
+        addFrame(code, THROWABLE);
+        addReplace(code);
+        code.add(new VarInsnNode(Opcodes.ASTORE, panic));
+        code.add(new JumpInsnNode(Opcodes.GOTO, exit));
+        code.add(first);
+        addFrame(code, THROWABLE);
+        code.add(new InsnNode(Opcodes.DUP));
+        code.add(new TypeInsnNode(Opcodes.INSTANCEOF, FATAL));
+        code.add(new JumpInsnNode(Opcodes.IFEQ, toRuntime));
+        code.add(new VarInsnNode(Opcodes.ASTORE, panic));
+        code.add(new JumpInsnNode(Opcodes.GOTO, exit));
+        code.add(toRuntime);
+        addFrame(code, THROWABLE);
+        code.add(new InsnNode(Opcodes.DUP));
+        code.add(new VarInsnNode(Opcodes.ASTORE, panic));
+        code.add(handOverStart);
         RuntimeAbi.addEnter(code, owner, method, "enterLate");
         for (int k = 0; k < sites.size(); k++) {
             LabelNode skip = null;
@@ -325,7 +400,7 @@ final class OpenCodedRewriter {
                     false));
             if (skip != null) {
                 code.add(skip);
-                addFrame(code, "java/lang/Throwable", RuntimeAbi.INVOCATION);
+                addFrame(code, THROWABLE, RuntimeAbi.INVOCATION);
             }
         }
         if (!isVoid) {
@@ -334,10 +409,19 @@ final class OpenCodedRewriter {
             code.add(new MethodInsnNode(Opcodes.INVOKESTATIC, RuntimeAbi.SUPPORT, "slot",
                     "(" + RuntimeAbi.INVOCATION_DESCRIPTOR + slotType.getDescriptor() + ")V", false));
         }
+        // The runtime's panic is not covered: the calls are the runtime's now.
+        code.add(handOverEnd);
         code.add(new MethodInsnNode(Opcodes.INVOKESTATIC, RuntimeAbi.SUPPORT, "panic" + RuntimeAbi.kind(returnType),
                 RuntimeAbi.panicDescriptor(returnType), false));
         RuntimeAbi.addResultCast(code, returnType);
         code.add(new InsnNode(returnType.getOpcode(Opcodes.IRETURN)));
+    }
+
+    /** [thrown] -> [thrown], keeping the panic in flight as its suppressed exception (S9). */
+    private void addReplace(InsnList code) {
+        code.add(new VarInsnNode(Opcodes.ALOAD, panic));
+        code.add(new MethodInsnNode(Opcodes.INVOKESTATIC, RuntimeAbi.SUPPORT, "replacePanic",
+                "(Ljava/lang/Throwable;Ljava/lang/Throwable;)Ljava/lang/Throwable;", false));
     }
 
     private int arity(int k) {
