@@ -3,6 +3,7 @@
 #   1. builds the jars if a source is newer than them (mvn -B -q -DskipTests package, never install);
 #   2. Go's anchor benchmarks (benchmarks/go-anchors: go test -bench . -benchmem -count 3), if go is installed;
 #   3. every JMH benchmark under the agent with -prof gc, JMH's JSON to benchmarks/target/jmh-result.json;
+#   3b. benchmarks/stack-depth.sh: levels of recursion per strategy before the stack overflows (not in a partial run);
 #   4. docs/performance.md and docs/performance.png from those results (benchmarks-report).
 #
 # Usage: benchmarks/run.sh [--quick] [--no-go] [--no-report] [JMH ARGUMENTS...]
@@ -129,6 +130,14 @@ fi
 echo "== JMH: $(relative "${JMH_CMD[@]}")"
 "${JMH_CMD[@]}" 2>&1 | tee "$RESULTS/jmh-output.txt"
 
+# 3b. Stack depth per strategy (not a time: levels before the stack overflows), except in a partial run.
+DEPTH_TXT=$RESULTS/stack-depth.txt
+rm -f "$DEPTH_TXT"
+if [ "$MODE" != partial ]; then
+  echo "== stack depth: benchmarks/stack-depth.sh"
+  JAVA=$JAVA benchmarks/stack-depth.sh | tee "$DEPTH_TXT"
+fi
+
 END_EPOCH=$(date +%s)
 {
   echo "load_end=$(cut -d' ' -f1-3 /proc/loadavg)"
@@ -144,11 +153,12 @@ if [ "$MODE" = full ]; then
   rm -f "$DATA"/*
   cp "$JSON" "$INFO" "$DATA"/
   [ -f "$GO_TXT" ] && cp "$GO_TXT" "$DATA"/
+  [ -f "$DEPTH_TXT" ] && cp "$DEPTH_TXT" "$DATA"/
   echo "data_dir=${DATA#"$ROOT"/}" >> "$INFO"   # relative to the repository, where the report runs
   cp "$INFO" "$DATA"/
 fi
 if [ $REPORT = 1 ]; then
   mkdir -p "$DOCS"
   "$JAVA" -jar "$REPORT_JAR" --jmh "$JSON" --go "$GO_TXT" --info "$INFO" \
-    --markdown "$DOCS/performance.md" --chart "$DOCS/performance.png"
+    --markdown "$DOCS/performance.md" --chart "$DOCS/performance.png" --stack-depth "$DEPTH_TXT"
 fi

@@ -37,7 +37,23 @@ public final class DeferSupport {
      * @return the invocation, to pass to every other call
      */
     public static Invocation enter(Class<?> owner, String method) {
-        return DeferThread.current().enter(owner, method);
+        // The common case is written out here rather than called: see "Stack depth" in docs/design.md.
+        DeferThread thread = DeferThread.current();
+        Invocation below = thread.top;
+        Invocation invocation = below == null ? thread.bottom : below.above;
+        if (invocation == null) {
+            return thread.enter(owner, method);
+        }
+        // DeferThread.prepare's writes: a reused object may be one an abnormal exit left behind.
+        int base = below == null ? 0 : below.end;
+        invocation.owner = owner;
+        invocation.method = method;
+        invocation.recordStackBase = base;
+        invocation.end = base;
+        invocation.primitive = 0L;
+        invocation.reference = null;
+        thread.top = invocation;
+        return invocation;
     }
 
     /**
@@ -61,7 +77,16 @@ public final class DeferSupport {
      * @param invocation the invocation that registers it
      */
     public static void deferStacked(Deferred call, Invocation invocation) {
-        invocation.push(DeferRecord.NO_ARGUMENTS, checkNotNull(call), null, null);
+        // Invocation.push's common case, written out here: see "Stack depth" in docs/design.md.
+        DeferThread thread = invocation.thread;
+        Object[] slots = thread.slots;
+        int index = invocation.end;
+        if (call == null || index >= slots.length || thread.top != invocation) {
+            pushSlowly(invocation, DeferRecord.NO_ARGUMENTS, call, null, null);
+        } else {
+            slots[index] = call;
+            invocation.end = index + 1;
+        }
     }
 
     /**
@@ -72,7 +97,18 @@ public final class DeferSupport {
      * @param invocation the invocation that registers it
      */
     public static void deferStacked(Deferred1<?> call, Object a, Invocation invocation) {
-        invocation.push(DeferRecord.ONE_ARGUMENT, checkNotNull(call), a, null);
+        // Invocation.push's common case, written out here: see "Stack depth" in docs/design.md.
+        DeferThread thread = invocation.thread;
+        Object[] slots = thread.slots;
+        int index = invocation.end;
+        if (call == null || index > slots.length - 3 || thread.top != invocation) {
+            pushSlowly(invocation, DeferRecord.ONE_ARGUMENT, call, a, null);
+        } else {
+            slots[index] = call;
+            slots[index + 1] = a;
+            slots[index + 2] = null;
+            invocation.end = index + 3;
+        }
     }
 
     /**
@@ -84,7 +120,19 @@ public final class DeferSupport {
      * @param invocation the invocation that registers it
      */
     public static void deferStacked(Deferred2<?, ?> call, Object a, Object b, Invocation invocation) {
-        invocation.push(DeferRecord.TWO_ARGUMENTS, checkNotNull(call), a, b);
+        // Invocation.push's common case, written out here: see "Stack depth" in docs/design.md.
+        DeferThread thread = invocation.thread;
+        Object[] slots = thread.slots;
+        int index = invocation.end;
+        if (call == null || index > slots.length - 4 || thread.top != invocation) {
+            pushSlowly(invocation, DeferRecord.TWO_ARGUMENTS, call, a, b);
+        } else {
+            slots[index] = call;
+            slots[index + 1] = a;
+            slots[index + 2] = b;
+            slots[index + 3] = DeferRecord.TWO;
+            invocation.end = index + 4;
+        }
     }
 
     /**
@@ -96,7 +144,7 @@ public final class DeferSupport {
      * @param invocation the invocation that registers it
      */
     public static void deferPooled(Deferred call, Invocation invocation) {
-        invocation.push(DeferRecord.NO_ARGUMENTS, checkNotNull(call), null, null);
+        deferStacked(call, invocation);
     }
 
     /**
@@ -107,7 +155,7 @@ public final class DeferSupport {
      * @param invocation the invocation that registers it
      */
     public static void deferPooled(Deferred1<?> call, Object a, Invocation invocation) {
-        invocation.push(DeferRecord.ONE_ARGUMENT, checkNotNull(call), a, null);
+        deferStacked(call, a, invocation);
     }
 
     /**
@@ -119,7 +167,7 @@ public final class DeferSupport {
      * @param invocation the invocation that registers it
      */
     public static void deferPooled(Deferred2<?, ?> call, Object a, Object b, Invocation invocation) {
-        invocation.push(DeferRecord.TWO_ARGUMENTS, checkNotNull(call), a, b);
+        deferStacked(call, a, b, invocation);
     }
 
     /**
@@ -208,11 +256,16 @@ public final class DeferSupport {
      * @param invocation the invocation that ends
      */
     public static void exitVoid(Invocation invocation) {
-        if (invocation.hasDeferredCalls()) {
-            invocation.finish(null);
-        } else {
-            invocation.pop();
+        DeferThread thread = invocation.thread;
+        if (invocation.end != invocation.recordStackBase || thread.slots.length > DeferThread.RECORD_STACK_LIMIT) {
+            leave(invocation);
+            return;
         }
+        // Invocation.pop's writes, written out here: see "Stack depth" in docs/design.md.
+        thread.top = invocation.below;
+        invocation.reference = null;
+        invocation.owner = null;
+        invocation.method = null;
     }
 
     /**
@@ -224,13 +277,16 @@ public final class DeferSupport {
      * @return the result slot after the deferred calls ran
      */
     public static int exitInt(int value, Invocation invocation) {
-        if (!invocation.hasDeferredCalls()) {
-            invocation.pop();
-            return value;
+        DeferThread thread = invocation.thread;
+        if (invocation.end != invocation.recordStackBase || thread.slots.length > DeferThread.RECORD_STACK_LIMIT) {
+            return (int) leave(value, invocation);
         }
-        invocation.primitive = value;
-        invocation.finish(null);
-        return (int) invocation.primitive;
+        // Invocation.pop's writes, written out here: see "Stack depth" in docs/design.md.
+        thread.top = invocation.below;
+        invocation.reference = null;
+        invocation.owner = null;
+        invocation.method = null;
+        return value;
     }
 
     /**
@@ -241,13 +297,16 @@ public final class DeferSupport {
      * @return the result slot after the deferred calls ran
      */
     public static long exitLong(long value, Invocation invocation) {
-        if (!invocation.hasDeferredCalls()) {
-            invocation.pop();
-            return value;
+        DeferThread thread = invocation.thread;
+        if (invocation.end != invocation.recordStackBase || thread.slots.length > DeferThread.RECORD_STACK_LIMIT) {
+            return leave(value, invocation);
         }
-        invocation.primitive = value;
-        invocation.finish(null);
-        return invocation.primitive;
+        // Invocation.pop's writes, written out here: see "Stack depth" in docs/design.md.
+        thread.top = invocation.below;
+        invocation.reference = null;
+        invocation.owner = null;
+        invocation.method = null;
+        return value;
     }
 
     /**
@@ -258,13 +317,16 @@ public final class DeferSupport {
      * @return the result slot after the deferred calls ran
      */
     public static float exitFloat(float value, Invocation invocation) {
-        if (!invocation.hasDeferredCalls()) {
-            invocation.pop();
-            return value;
+        DeferThread thread = invocation.thread;
+        if (invocation.end != invocation.recordStackBase || thread.slots.length > DeferThread.RECORD_STACK_LIMIT) {
+            return Float.intBitsToFloat((int) leave(Float.floatToRawIntBits(value), invocation));
         }
-        invocation.primitive = Float.floatToRawIntBits(value);
-        invocation.finish(null);
-        return Float.intBitsToFloat((int) invocation.primitive);
+        // Invocation.pop's writes, written out here: see "Stack depth" in docs/design.md.
+        thread.top = invocation.below;
+        invocation.reference = null;
+        invocation.owner = null;
+        invocation.method = null;
+        return value;
     }
 
     /**
@@ -275,13 +337,16 @@ public final class DeferSupport {
      * @return the result slot after the deferred calls ran
      */
     public static double exitDouble(double value, Invocation invocation) {
-        if (!invocation.hasDeferredCalls()) {
-            invocation.pop();
-            return value;
+        DeferThread thread = invocation.thread;
+        if (invocation.end != invocation.recordStackBase || thread.slots.length > DeferThread.RECORD_STACK_LIMIT) {
+            return Double.longBitsToDouble(leave(Double.doubleToRawLongBits(value), invocation));
         }
-        invocation.primitive = Double.doubleToRawLongBits(value);
-        invocation.finish(null);
-        return Double.longBitsToDouble(invocation.primitive);
+        // Invocation.pop's writes, written out here: see "Stack depth" in docs/design.md.
+        thread.top = invocation.below;
+        invocation.reference = null;
+        invocation.owner = null;
+        invocation.method = null;
+        return value;
     }
 
     /**
@@ -293,6 +358,48 @@ public final class DeferSupport {
      * @return the result slot after the deferred calls ran
      */
     public static Object exitObject(Object value, Invocation invocation) {
+        DeferThread thread = invocation.thread;
+        if (invocation.end != invocation.recordStackBase || thread.slots.length > DeferThread.RECORD_STACK_LIMIT) {
+            return leave(value, invocation);
+        }
+        // Invocation.pop's writes, written out here: see "Stack depth" in docs/design.md.
+        thread.top = invocation.below;
+        invocation.reference = null;
+        invocation.owner = null;
+        invocation.method = null;
+        return value;
+    }
+
+    /**
+     * The rare cases of a {@code defer}: a null call, a full record stack, or an invocation above that ended
+     * abnormally. Out of line, so that the code the compilers inline into the rewritten method stays small.
+     */
+    private static void pushSlowly(Invocation invocation, int arity, Object call, Object a, Object b) {
+        invocation.push(arity, checkNotNull(call), a, b);
+    }
+
+    /** The rare cases of an exit: deferred calls to run, or a record stack to trim. */
+    private static void leave(Invocation invocation) {
+        if (invocation.hasDeferredCalls()) {
+            invocation.finish(null);
+        } else {
+            invocation.pop();
+        }
+    }
+
+    /** See {@link #leave(Invocation)}, for a primitive result: its raw bits in, the result slot's out. */
+    private static long leave(long bits, Invocation invocation) {
+        if (!invocation.hasDeferredCalls()) {
+            invocation.pop();
+            return bits;
+        }
+        invocation.primitive = bits;
+        invocation.finish(null);
+        return invocation.primitive;
+    }
+
+    /** See {@link #leave(Invocation)}, for a reference result. */
+    private static Object leave(Object value, Invocation invocation) {
         if (!invocation.hasDeferredCalls()) {
             invocation.pop();
             return value;

@@ -38,7 +38,7 @@ public final class DeferThread {
     /** The innermost active invocation: its body or its deferred calls are running. */
     Invocation top;
     /** The bottom of the stack of invocation objects, kept for reuse. */
-    private Invocation bottom;
+    Invocation bottom;
     /** The innermost invocation whose deferred calls are running. */
     Invocation finishing;
 

@@ -42,6 +42,17 @@ final class Jvm {
      * @param javaagent the -javaagent argument's value (jar and options), or null for none
      */
     static Result run(String javaagent, Class<?> mainClass, String... args) throws Exception {
+        return run(javaagent, List.of(), mainClass, args);
+    }
+
+    /**
+     * Runs {@code mainClass} in a new JVM with these options (no {@code -Xss} unless given: the default thread
+     * stack).
+     *
+     * @param javaagent the -javaagent argument's value (jar and options), or null for none
+     * @param options the JVM's options, before the class path
+     */
+    static Result run(String javaagent, List<String> options, Class<?> mainClass, String... args) throws Exception {
         Path runtime = Path.of(Defer.class.getProtectionDomain().getCodeSource().getLocation().toURI());
         Path tests = Path.of(mainClass.getProtectionDomain().getCodeSource().getLocation().toURI());
         List<String> command = new ArrayList<>();
@@ -49,6 +60,7 @@ final class Jvm {
         if (javaagent != null) {
             command.add("-javaagent:" + javaagent);
         }
+        command.addAll(options);
         command.add("-cp");
         command.add(runtime + File.pathSeparator + tests);
         command.add(mainClass.getName());

@@ -28,7 +28,7 @@ final class MarkdownReport {
         this.markdownDir = markdownDir;
     }
 
-    String write() {
+    String write(List<String> stackDepth) {
         line("# Performance");
         line();
         line("The cost of `defer`, `panic` and `recover` beside the hand-written Java they replace and beside Go's own,");
@@ -42,6 +42,7 @@ final class MarkdownReport {
         others();
         chart();
         everything();
+        StackDepthSection.markdown(stackDepth).forEach(this::line);
         forks();
         warnings();
         return out.toString();

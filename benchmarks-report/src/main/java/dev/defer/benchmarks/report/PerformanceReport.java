@@ -12,13 +12,14 @@ import java.util.List;
  * <pre>
  * java -jar benchmarks-report/target/benchmarks-report.jar --jmh benchmarks/target/jmh-result.json
  *     [--go benchmarks/target/go-bench.txt] [--info benchmarks/target/run-info.properties]
- *     [--markdown docs/performance.md] [--chart docs/performance.png]
+ *     [--markdown docs/performance.md] [--chart docs/performance.png] [--stack-depth benchmarks/target/stack-depth.txt]
  * </pre>
  *
  * {@code --jmh} is JMH's JSON ({@code -rf json}, with {@code -prof gc} for bytes per operation); {@code --go} the
  * output of {@code go test -bench . -benchmem -count N} (a {@code go version} line may precede it); {@code --info}
  * the {@code key=value} file {@code benchmarks/run.sh} writes about the run and the machine. The chart's path is
- * written into the Markdown relative to the Markdown's folder.
+ * written into the Markdown relative to the Markdown's folder. {@code --stack-depth} is the output of
+ * {@code benchmarks/stack-depth.sh}, which becomes the report's "Stack depth" section.
  */
 public final class PerformanceReport {
     private PerformanceReport() {
@@ -31,6 +32,7 @@ public final class PerformanceReport {
         Path info = null;
         Path markdown = Path.of("docs/performance.md");
         Path chart = Path.of("docs/performance.png");
+        Path stackDepth = null;
         for (int i = 0; i < args.length; i++) {
             String option = args[i];
             if (i + 1 >= args.length) {
@@ -43,6 +45,7 @@ public final class PerformanceReport {
                 case "--info" -> info = value;
                 case "--markdown" -> markdown = value;
                 case "--chart" -> chart = value;
+                case "--stack-depth" -> stackDepth = value;
                 default -> usage("unknown option " + option);
             }
         }
@@ -61,7 +64,7 @@ public final class PerformanceReport {
                 + (goLines.isEmpty() ? "" : ", " + GoResult.header(goLines).fields().getOrDefault("go", "Go"))
                 + ("quick".equals(runInfo.get("mode")) ? " (quick mode)" : "")).write(chart);
         String text = new MarkdownReport(measurements, runInfo, GoResult.header(goLines), chartLink, markdownDir)
-                .write();
+                .write(stackDepth != null && Files.exists(stackDepth) ? Files.readAllLines(stackDepth) : List.of());
         Files.createDirectories(markdownDir);
         Files.writeString(markdown, text, StandardCharsets.UTF_8);
         System.out.println("wrote " + markdown + " and " + chart);
@@ -70,7 +73,7 @@ public final class PerformanceReport {
     private static void usage(String problem) {
         System.err.println("benchmarks-report: " + problem);
         System.err.println("usage: java -jar benchmarks-report.jar --jmh JMH.json [--go GO.txt] [--info RUN.properties]"
-                + " [--markdown OUT.md] [--chart OUT.png]");
+                + " [--markdown OUT.md] [--chart OUT.png] [--stack-depth STACK-DEPTH.txt]");
         System.exit(2);
     }
 }

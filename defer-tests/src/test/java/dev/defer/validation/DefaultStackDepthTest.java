@@ -1,0 +1,142 @@
+package dev.defer.validation;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * S14 on the default thread stack (issue 9, item 3): 10,000 levels of recursion with a defer each, in a fresh
+ * JVM without {@code -Xss} (this module's tests run with {@code -Xss4m}), for each strategy beside the
+ * {@code try}/{@code finally} twin ({@link DepthMain}).
+ *
+ * <p>The modes are deterministic, so that the test does not depend on the machine's load: {@code -Xcomp}
+ * (every frame compiled before its first call), {@code -Xint} (every frame interpreted) and default flags with
+ * {@code -XX:-BackgroundCompilation}, where a method that reaches the tiered thresholds waits for its compiled
+ * code instead of running on in the interpreter while a busy compiler thread catches up: the interpreted
+ * frames of the first levels, then C1's. (With background compilation, on a loaded machine the whole recursion
+ * can stay interpreted, and then even the twin stops short of 10,000.) No method reaches 10,000 levels fully
+ * interpreted on a 1 MB stack (a method with one {@code int} parameter and nothing else reaches 9,837 on
+ * JDK 17), so under {@code -Xint} each strategy must reach what the twin reaches, less 1%.
+ */
+class DefaultStackDepthTest {
+    static final int LEVELS = 10_000;
+    static final List<String> RECORDS = List.of("stackRecord", "loopRecord");
+
+    /** The strategies each shape must get, from the agent's verbose lines. */
+    static final Map<String, String> STRATEGY = Map.of(
+            "openCoded", "DepthMain.openCoded(I)I (1 open-coded)",
+            "stackRecord", "DepthMain.stackRecord(I)I (1 stack-style, 0 pooled)",
+            "loopRecord", "DepthMain.loopRecord(I)I (0 stack-style, 1 pooled)");
+
+    @Test
+    void compiledFromTheStartEveryStrategyRunsTenThousandLevels() throws Exception {
+        Map<String, String> lines = run(List.of("-Xcomp"), "twin", "openCoded", "stackRecord", "loopRecord");
+        for (String shape : List.of("twin", "openCoded", "stackRecord", "loopRecord")) {
+            assertCompleted(lines, shape, "-Xcomp");
+        }
+    }
+
+    @Test
+    void interpretedEveryStrategyReachesTheTwinsDepth() throws Exception {
+        Map<String, String> lines = run(List.of("-Xint"), "twin", "openCoded", "stackRecord", "loopRecord");
+        int twin = reach(lines, "twin");
+        for (String shape : List.of("openCoded", "stackRecord", "loopRecord")) {
+            int reach = reach(lines, shape);
+            // An open-coded frame holds one local more than a records frame: the fatal panic that its exit block
+            // runs the calls for inline (issue 9 item 2). One word of the ~16 of this frame: 0.93 of the twin
+            // measured (7,869 of 8,431 levels, JDK 17). Records frames match the twin.
+            double bound = shape.equals("openCoded") ? 0.92 : 0.99;
+            assertTrue(reach >= twin * bound, shape + " reached " + reach + " levels interpreted on the default "
+                    + "stack, the try/finally twin " + twin + ": the rewritten frame's locals or operand stack grew; "
+                    + "see 'Stack depth' in docs/design.md");
+        }
+    }
+
+    @Test
+    void defaultFlagsRecordsRunTenThousandLevels() throws Exception {
+        for (String shape : List.of("twin", "stackRecord", "loopRecord")) {
+            // One JVM per shape: the runtime's methods must be as cold for each as in a fresh program.
+            Map<String, String> lines = run(List.of("-XX:-BackgroundCompilation"), shape);
+            assertCompleted(lines, shape, "default flags");
+        }
+    }
+
+    /**
+     * Compiled by C1 alone ({@code -XX:TieredStopAtLevel=1}, whose inlining does not depend on profiles, so the
+     * frame sizes are the same in every run), a records frame must keep 0.6 of the twin's depth: 0.75 measured
+     * (130,254 levels against 173,677 on 16 MB, JDK 17 and 25); 0.50 and 0.46 before the entry points held their
+     * common case. (C2's frames depend on the profile: 0.45-0.56 of the twin from run to run here, so no bound.)
+     */
+    @Test
+    void warmedUpUnderC1RecordFramesKeepMostOfTheTwinsDepth() throws Exception {
+        assertRatio(List.of("-XX:TieredStopAtLevel=1"), RECORDS, 0.6, "C1");
+    }
+
+    private static void assertRatio(List<String> options, List<String> shapes, double bound, String compiler)
+            throws Exception {
+        List<String> all = new java.util.ArrayList<>(List.of("twin"));
+        all.addAll(shapes);
+        Map<String, String> lines = runMode(options, "warm", all.toArray(new String[0]));
+        int twin = reach(lines, "twin");
+        for (String shape : shapes) {
+            double ratio = reach(lines, shape) / (double) twin;
+            assertTrue(ratio >= bound, String.format("%s compiled by %s alone reached %.2f of the try/finally twin's "
+                    + "depth (%d levels against %d on 16 MB), below %.2f: code inlined into the rewritten method "
+                    + "grew (see 'Stack depth' in docs/design.md; measure with benchmarks/stack-depth.sh)", shape,
+                    compiler, ratio, reach(lines, shape), twin, bound));
+        }
+    }
+
+    private static void assertCompleted(Map<String, String> lines, String shape, String mode) {
+        assertEquals("levels=" + LEVELS + " ran=" + (LEVELS + 1) + " result=" + LEVELS, lines.get(shape),
+                shape + " (" + mode + ", default 1 MB stack): a recursion " + LEVELS + " levels deep with a defer "
+                        + "each must run every deferred call and return; 'overflow' means a rewritten frame "
+                        + "or the runtime's entry path takes too much stack (see 'Stack depth' in docs/design.md; "
+                        + "measure with benchmarks' StackDepth)");
+    }
+
+    private static int reach(Map<String, String> lines, String shape) {
+        String reach = lines.get(shape + " reach");
+        assertTrue(reach != null && reach.startsWith("reach="), shape + ": no depth reported: " + lines);
+        return Integer.parseInt(reach.substring("reach=".length()));
+    }
+
+    private static Map<String, String> run(List<String> options, String... shapes) throws Exception {
+        return runMode(options, String.valueOf(LEVELS), shapes);
+    }
+
+    /**
+     * Runs DepthMain in a fresh JVM under the agent; returns each shape's lines, the bounded run's as "SHAPE", the
+     * unbounded one's as "SHAPE reach".
+     */
+    private static Map<String, String> runMode(List<String> options, String mode, String... shapes) throws Exception {
+        String agent = Jvm.agentJar().orElseThrow(() -> new IllegalStateException(
+                "DefaultStackDepthTest must run under -javaagent:.../defer-agent.jar (defer-tests' surefire argLine)"));
+        String[] args = new String[shapes.length + 1];
+        args[0] = mode;
+        System.arraycopy(shapes, 0, args, 1, shapes.length);
+        Jvm.Result result = Jvm.run(agent + "=verbose", options, DepthMain.class, args);
+        assertEquals(0, result.exitCode, result.output);
+        for (String shape : shapes) {
+            if (STRATEGY.containsKey(shape)) {
+                assertTrue(result.output.contains(STRATEGY.get(shape)), shape + " did not get its strategy: "
+                        + result.output);
+            }
+        }
+        Map<String, String> lines = new HashMap<>();
+        for (String line : result.output.split("\n")) {
+            for (String shape : shapes) {
+                if (line.startsWith(shape + " levels=")) {
+                    lines.put(shape, line.substring(shape.length() + 1).trim());
+                } else if (line.startsWith(shape + " reach=")) {
+                    lines.put(shape + " reach", line.substring(shape.length() + 1).trim());
+                }
+            }
+        }
+        return lines;
+    }
+}
