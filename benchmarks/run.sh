@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs the whole benchmark suite once and writes the performance report from that run:
 #   1. builds the jars if a source is newer than them (mvn -B -q -DskipTests package, never install);
-#   2. Go's anchor benchmarks (shared/anchors/go: go test -bench . -benchmem -count 3), if go is installed;
+#   2. Go's anchor benchmarks (benchmarks/go-anchors: go test -bench . -benchmem -count 3), if go is installed;
 #   3. every JMH benchmark under the agent with -prof gc, JMH's JSON to benchmarks/target/jmh-result.json;
 #   3b. benchmarks/stack-depth.sh: levels of recursion per strategy before the stack overflows (not in a partial run);
 #   4. docs/performance.md and docs/performance.png from those results (benchmarks-report).
@@ -16,7 +16,7 @@
 #                         and report to benchmarks/target/partial/, and says "not measured" where it must.
 # Only benchmarks/run.sh with no argument rewrites docs/performance.md, docs/performance.png and
 # docs/performance-data/.
-# Environment: GO_ANCHORS (Go's benchmark folder, default ../shared/anchors/go beside the repository),
+# Environment: GO_ANCHORS (Go's benchmark folder, default benchmarks/go-anchors),
 #              JAVA (the java command, default java).
 # The full run takes about 10 minutes on 2 cores. Its raw results are kept beside the report, in
 # docs/performance-data/, so that the report can be redrawn without running again.
@@ -42,7 +42,7 @@ AGENT=$ROOT/defer-agent/target/defer-agent.jar
 BENCH_JAR=$ROOT/benchmarks/target/benchmarks.jar
 REPORT_JAR=$ROOT/benchmarks-report/target/benchmarks-report.jar
 OUT=$ROOT/benchmarks/target
-GO_ANCHORS=${GO_ANCHORS:-$ROOT/../shared/anchors/go}
+GO_ANCHORS=${GO_ANCHORS:-$ROOT/benchmarks/go-anchors}
 
 # 1. Build when a jar is missing or older than any source or pom.
 needs_build=0
@@ -120,7 +120,7 @@ START_EPOCH=$(date +%s)
 # 2. Go's anchors, right before the JMH run, on the same machine.
 if [ $RUN_GO = 1 ] && command -v go >/dev/null 2>&1 && [ -d "$GO_ANCHORS" ]; then
   echo "== Go: (cd $GO_ANCHORS && ${GO_CMD[*]})"
-  echo "go_command=(cd shared/anchors/go && ${GO_CMD[*]})" >> "$INFO"
+  echo "go_command=(cd benchmarks/go-anchors && ${GO_CMD[*]})" >> "$INFO"
   { go version; (cd "$GO_ANCHORS" && "${GO_CMD[@]}"); } 2>&1 | tee "$GO_TXT"
 else
   echo "== Go: skipped ($( [ $RUN_GO = 0 ] && echo --no-go || echo "no go command or no $GO_ANCHORS"))"

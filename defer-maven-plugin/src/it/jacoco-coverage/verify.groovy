@@ -28,6 +28,20 @@ def entry = new String(zip.getInputStream(zip.getEntry('demo/Ledger.class')).byt
 zip.close()
 assert entry.contains('dev.defer.Rewritten') : 'the packaged class is rewritten'
 
+// Rewritten in place, the jar and its entries keep the modes maven-jar-plugin gave them (those of the files it
+// packed, made as the umask makes files, like build.log), so that a service running as another user can read it.
+if (java.nio.file.FileSystems.default.supportedFileAttributeViews().contains('posix')) {
+    def mode = { java.nio.file.Path p ->
+        java.nio.file.attribute.PosixFilePermissions.toString(java.nio.file.Files.getPosixFilePermissions(p))
+    }
+    def umaskMode = mode(new File(basedir, 'build.log').toPath())
+    assert mode(jar.toPath()) == umaskMode
+    java.nio.file.FileSystems.newFileSystem(jar.toPath(), [enablePosixFileAttributes: 'true']).withCloseable { z ->
+        assert mode(z.getPath('demo/Ledger.class')) == umaskMode : 'the rewritten entry'
+        assert mode(z.getPath('demo/Main.class')) == umaskMode : 'an entry copied as it was'
+    }
+}
+
 def runtimeJar = new File(localRepositoryPath, "dev/defer/defer-runtime/${projectVersion}/defer-runtime-${projectVersion}.jar")
 def java = new File(System.getProperty('java.home'), 'bin/java').path
 def process = new ProcessBuilder([java, '-cp', jar.path + File.pathSeparator + runtimeJar.path, 'demo.Main'])

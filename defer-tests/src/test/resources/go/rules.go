@@ -1,4 +1,4 @@
-// The Go cases that SEMANTICS.md cites, one line each: "case: event | event | ...".
+// The Go cases that docs/semantics.md (the contract) cites, one line each: "case: event | event | ...".
 // Most come from the Go repository's test/recover.go, test/recover1.go, src/runtime/defer_test.go and
 // src/runtime/testdata/testprog/deadlock.go, with die() replaced by a trace of what each call saw.
 // The Java twins are in dev.defer.validation.S*Test; each asserts the line recorded in rules.out.
@@ -332,6 +332,91 @@ func s12Outer() {
 	log("after inner")
 }
 
+// ---- S10 ----
+
+type s10Error struct{}
+
+func (s10Error) Error() string { return "an error value" }
+
+func s10Recovered(v interface{}) (r interface{}) {
+	defer func() { r = recover() }()
+	panic(v)
+}
+
+// recover returns the very value given to panic: a number, a string, an error (the same value).
+func s10Values() {
+	var err error = s10Error{}
+	log(s10Recovered(42), s10Recovered("text"), s10Recovered(err), s10Recovered(err) == err)
+}
+
+// ---- S11 ----
+
+// A panic on another goroutine is recovered there; this goroutine has no panic to recover.
+func s11Threads() {
+	defer func() { log("main recovered", recover()) }()
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		defer func() { log("worker recovered", recover()) }()
+		panic("worker panic")
+	}()
+	<-done
+	log("worker finished")
+}
+
+// ---- S13 ----
+
+// A nil func is accepted by defer and panics only when the deferred calls run.
+func s13NilFunc() {
+	defer log("earlier deferred ran")
+	var f func()
+	defer f()
+	log("body ran")
+}
+
+// ---- S14 ----
+
+func s14Depth(n int) (r int) {
+	defer func() { r++ }()
+	if n == 0 {
+		return 0
+	}
+	return s14Depth(n - 1)
+}
+
+func s14Many(n int) (count int) {
+	for i := 0; i < n; i++ {
+		defer func() { count++ }()
+	}
+	return 0
+}
+
+// 10,000 levels of recursion, each with its own defer, and 1,000,000 defers in one call's loop.
+func s14DeepAndMany() {
+	log(s14Depth(10000), s14Many(1000000))
+}
+
+var s14Mutex sync.Mutex
+
+// The lock taken first is released last: the deferred calls run while it is held.
+func s14Locked() {
+	s14Mutex.Lock()
+	defer s14Mutex.Unlock()
+	defer func() { log("deferred call, lock held:", !s14Mutex.TryLock()) }()
+}
+
+// ---- S15 ----
+
+// Stack traces name the program's own lines: here the deferred call's line is 3 before the body's.
+func s15Lines() {
+	var body int
+	defer func() {
+		_, _, line, _ := runtime.Caller(0)
+		log("deferred call's line minus the body's:", line-body)
+	}()
+	_, _, body, _ = runtime.Caller(0)
+}
+
 // ---- S16: testprog/deadlock.go ----
 
 // RecoverBeforePanicAfterGoexit: the panic is recovered and the Goexit goes on.
@@ -414,6 +499,12 @@ func main() {
 	run("s9_replace", s9Replace)
 	run("s9_during_return", s9Case)
 	run("s12_isolation", s12Outer)
+	run("s10_values", s10Values)
+	run("s11_threads", s11Threads)
+	run("s13_nil_func", s13NilFunc)
+	run("s14_deep_and_many", s14DeepAndMany)
+	run("s14_locked", s14Locked)
+	run("s15_lines", s15Lines)
 	runGoroutine("goexit_recover_before_panic", recoverBeforePanicAfterGoexit)
 	runGoroutine("goexit_in_panic", goexitInPanic)
 	runGoroutine("goexit_not_recoverable", goexitNotRecoverable)

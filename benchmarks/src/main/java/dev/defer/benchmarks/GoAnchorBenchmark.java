@@ -8,8 +8,8 @@ import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.CompilerControl;
 
 /**
- * Go's anchor benchmarks ({@code shared/anchors/go/defer_bench_test.go}) translated line by line, so that each
- * case here measures the same program as the Go benchmark of the same name: a {@code sink} global, a
+ * Go's anchor benchmarks ({@code benchmarks/go-anchors/defer_bench_test.go}) translated line by line, so that
+ * each case here measures the same program as the Go benchmark of the same name: a {@code sink} global, a
  * {@code work(x)} that is never inlined, each function never inlined ({@code //go:noinline} is
  * {@code @CompilerControl(DONT_INLINE)}), called with the loop index as Go's {@code for i := 0; i < b.N; i++}
  * does. The benchmark methods keep Go's names (NoDefer, OneDeferOpenCoded, ...) so that the report pairs them.

@@ -1,5 +1,6 @@
 package dev.defer.agent;
 
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
@@ -19,10 +20,14 @@ final class AgentOptions {
         this.allPrefixes = allPrefixes;
     }
 
+    /** The valid options, as the error message lists them. */
+    static final String VALID = "verbose, dump=DIR, all=PREFIX[:PREFIX...]";
+
     /**
      * Parses the text after {@code =} in {@code -javaagent:defer-agent.jar=...}.
      *
-     * @throws IllegalArgumentException naming the option that is wrong and the ones that exist
+     * @throws IllegalArgumentException with a one-line message naming the option that is wrong, the valid ones
+     *     and the fix
      */
     static AgentOptions parse(String text) {
         boolean verbose = false;
@@ -33,20 +38,37 @@ final class AgentOptions {
                 String trimmed = option.trim();
                 if (trimmed.equals("verbose")) {
                     verbose = true;
-                } else if (trimmed.startsWith("dump=") && trimmed.length() > "dump=".length()) {
-                    dump = Paths.get(trimmed.substring("dump=".length()));
-                } else if (trimmed.startsWith("all=") && trimmed.length() > "all=".length()) {
+                } else if (trimmed.startsWith("dump=")) {
+                    String folder = trimmed.substring("dump=".length()).trim();
+                    if (folder.isEmpty()) {
+                        throw invalid("option '" + trimmed + "' needs a folder after 'dump='", text);
+                    }
+                    try {
+                        dump = Paths.get(folder);
+                    } catch (InvalidPathException e) {
+                        throw invalid("option '" + trimmed + "' is not a folder (" + e.getReason() + ")", text);
+                    }
+                } else if (trimmed.startsWith("all=")) {
+                    // A loop, not a stream: no lambda on the start-up path.
+                    int before = all.size();
                     for (String prefix : trimmed.substring("all=".length()).split(":")) {
                         if (!prefix.isBlank()) {
                             all.add(prefix.trim());
                         }
                     }
+                    if (all.size() == before) {
+                        throw invalid("option '" + trimmed + "' needs a package prefix after 'all='", text);
+                    }
                 } else if (!trimmed.isEmpty()) {
-                    throw new IllegalArgumentException("defer-agent: unknown option '" + trimmed + "' in '" + text
-                            + "'. Options, comma-separated: verbose, dump=DIR, all=PREFIX[:PREFIX...]");
+                    throw invalid("unknown option '" + trimmed + "'", text);
                 }
             }
         }
         return new AgentOptions(verbose, dump, List.copyOf(all));
+    }
+
+    private static IllegalArgumentException invalid(String problem, String text) {
+        return new IllegalArgumentException("defer-agent: " + problem + " in the agent options '" + text
+                + "'; write the valid ones, comma-separated: " + VALID);
     }
 }

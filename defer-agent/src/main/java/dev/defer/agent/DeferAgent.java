@@ -1,5 +1,6 @@
 package dev.defer.agent;
 
+import dev.defer.instrument.VerboseText;
 import java.lang.instrument.Instrumentation;
 
 /**
@@ -8,7 +9,8 @@ import java.lang.instrument.Instrumentation;
  * {@code verbose} (a line per rewritten method on stderr), {@code dump=DIR} (writes the rewritten class
  * files under DIR), {@code all=PREFIX[:PREFIX...]} (treats every method of those packages as
  * {@code @Defers}: a test mode). It starts one daemon thread, {@code defer-agent rewrite}, which rewrites a class
- * whose loading thread has too little stack left for the rewrite (see {@link RewriteWorker}).
+ * whose loading thread has too little stack left for the rewrite (see {@link RewriteWorker}). An unknown or
+ * malformed option at JVM start prints one line naming it and the valid ones, and stops the JVM with status 1.
  */
 public final class DeferAgent {
     /** System property the agent sets, so that the runtime's error messages know it is running. */
@@ -24,7 +26,18 @@ public final class DeferAgent {
      * @param instrumentation the JVM's instrumentation service
      */
     public static void premain(String arguments, Instrumentation instrumentation) {
-        install(arguments, instrumentation);
+        AgentOptions options;
+        try {
+            options = AgentOptions.parse(arguments);
+        } catch (IllegalArgumentException e) {
+            // A premain that throws makes the JVM abort (status 134, a stack trace, native frames and the
+            // launcher's assertion lines around the one useful line): print that line alone and stop as a
+            // program stops on bad arguments. Nothing of the application has run yet.
+            System.err.println(e.getMessage());
+            System.exit(1);
+            return;
+        }
+        install(options, instrumentation);
     }
 
     /**
@@ -34,12 +47,11 @@ public final class DeferAgent {
      * @param instrumentation the JVM's instrumentation service
      */
     public static void agentmain(String arguments, Instrumentation instrumentation) {
-        install(arguments, instrumentation);
+        // Bad options throw: the attaching tool reports the failure, and the running application goes on.
+        install(AgentOptions.parse(arguments), instrumentation);
     }
 
-
-    private static void install(String arguments, Instrumentation instrumentation) {
-        AgentOptions options = AgentOptions.parse(arguments);
+    private static void install(AgentOptions options, Instrumentation instrumentation) {
         DeferTransformer transformer = new DeferTransformer(options, System.err);
         if (options.verbose) {
             // verbose scans classes for misuse on their loading threads, with ASM: load it all now. Otherwise the
@@ -58,7 +70,8 @@ public final class DeferAgent {
         System.setProperty(RUNNING_PROPERTY, "active");
         if (options.verbose) {
             System.err.println("defer-agent: active" + (options.allPrefixes.isEmpty() ? ""
-                    : ", rewriting every method of " + String.join(", ", options.allPrefixes)));
+                    : ", rewriting every method of " + String.join(", ", options.allPrefixes))
+                    + "; " + VerboseText.STRATEGIES);
         }
     }
 

@@ -3,6 +3,7 @@ package dev.defer.agent;
 import dev.defer.instrument.InstrumentationException;
 import dev.defer.instrument.Instrumenter;
 import dev.defer.instrument.MisuseScanner;
+import dev.defer.instrument.VerboseText;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.lang.instrument.ClassFileTransformer;
@@ -219,7 +220,8 @@ final class DeferTransformer implements ClassFileTransformer {
             }
             if (options.verbose) {
                 for (String method : result.methods()) {
-                    log.println("defer-agent: rewrote " + className.replace('/', '.') + "." + method);
+                    log.println("defer-agent: rewrote " + className.replace('/', '.') + "."
+                            + VerboseText.method(method));
                 }
             }
             dump(className, result.classFile(), log);

@@ -2,6 +2,7 @@ package dev.defer.agent;
 
 import dev.defer.instrument.MisuseScanner;
 import dev.defer.instrument.OfflineInstrumenter;
+import dev.defer.instrument.VerboseText;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -16,6 +17,7 @@ import java.util.List;
  * <pre>
  * java -jar defer-agent.jar instrument [--verbose] [--allow-misuse] IN OUT   rewrite a jar or class folder into OUT
  * java -jar defer-agent.jar check [--verbose] IN                             report misuse, write nothing
+ * java -jar defer-agent.jar --version                                        the version of the agent jar
  * </pre>
  *
  * Exit codes: 0 when all is well, 1 when a class cannot be rewritten or a {@code Defer.defer} can never succeed
@@ -29,6 +31,7 @@ public final class Main {
     static final String USAGE_TEXT = String.join(System.lineSeparator(),
             "usage: java -jar defer-agent.jar instrument [--verbose] [--allow-misuse] IN OUT",
             "       java -jar defer-agent.jar check [--verbose] IN",
+            "       java -jar defer-agent.jar --version",
             "",
             "  instrument  rewrites the @Defers methods of every class in IN (a jar or a class folder) and writes",
             "              the result to OUT (a jar for a jar, a folder for a folder; OUT may be IN): the program",
@@ -71,6 +74,9 @@ public final class Main {
             } else if (arg.equals("--help") || arg.equals("-h")) {
                 out.println(USAGE_TEXT);
                 return OK;
+            } else if (arg.equals("--version")) {
+                out.println(version());
+                return OK;
             } else if (arg.startsWith("-")) {
                 return usage(err, "unknown option " + arg);
             } else {
@@ -100,6 +106,16 @@ public final class Main {
             err.println("defer-agent: error: " + e);
             return USAGE;
         }
+    }
+
+    /**
+     * The line {@code --version} prints: the version the jar's manifest records. Rewritten classes run with
+     * the {@code defer-runtime} of the same version.
+     */
+    static String version() {
+        String version = Main.class.getPackage().getImplementationVersion();
+        return "defer-agent " + (version != null ? version
+                : "(version unknown: not run from the defer-agent jar, whose manifest records it)");
     }
 
     private static int usage(PrintStream err, String problem) {
@@ -143,9 +159,13 @@ public final class Main {
     private static void print(OfflineInstrumenter.Report report, boolean verbose, boolean allowMisuse,
             PrintStream stdout, PrintStream err) {
         if (verbose) {
+            if (!report.rewritten().isEmpty()) {
+                stdout.println("defer-agent: " + VerboseText.STRATEGIES);
+            }
             for (OfflineInstrumenter.RewrittenClass rewritten : report.rewritten()) {
                 for (String method : rewritten.methods()) {
-                    stdout.println("defer-agent: rewrote " + rewritten.className() + "." + method);
+                    stdout.println("defer-agent: rewrote " + rewritten.className() + "."
+                            + VerboseText.method(method));
                 }
             }
         }

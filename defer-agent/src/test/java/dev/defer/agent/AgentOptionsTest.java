@@ -30,9 +30,23 @@ class AgentOptionsTest {
 
     @Test
     void unknownOptionNamesItselfAndTheValidOnes() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> AgentOptions.parse("verbos"));
-        assertTrue(e.getMessage().contains("'verbos'"), e.getMessage());
-        assertTrue(e.getMessage().contains("verbose, dump=DIR, all=PREFIX"), e.getMessage());
-        assertThrows(IllegalArgumentException.class, () -> AgentOptions.parse("dump="));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> AgentOptions.parse("verbose,verbos"));
+        assertEquals("defer-agent: unknown option 'verbos' in the agent options 'verbose,verbos'; write the valid"
+                + " ones, comma-separated: verbose, dump=DIR, all=PREFIX[:PREFIX...]", e.getMessage());
+    }
+
+    @Test
+    void anOptionWithoutItsValueSaysWhatItNeeds() {
+        for (String text : List.of("dump=", "dump= ", "all=", "all=:", "verbose,all= : ")) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> AgentOptions.parse(text));
+            String option = text.substring(text.lastIndexOf(',') + 1).trim();
+            assertTrue(e.getMessage().startsWith("defer-agent: option '" + option + "' needs a "), e.getMessage());
+            assertTrue(e.getMessage().endsWith("comma-separated: " + AgentOptions.VALID), e.getMessage());
+            assertFalse(e.getMessage().contains("\n"), "one line: " + e.getMessage());
+        }
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> AgentOptions.parse("dump=a\0b"));
+        assertTrue(e.getMessage().startsWith("defer-agent: option 'dump=a\0b' is not a folder ("), e.getMessage());
     }
 }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.defer.instrument.Instrumenter;
+import dev.defer.instrument.VerboseText;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -78,7 +79,9 @@ class MainTest {
         assertTrue(new Instrumenter().isRewritten(Files.readAllBytes(outDir.resolve("test/Good.class"))));
         assertFalse(new Instrumenter().isRewritten(Files.readAllBytes(in.resolve("test/Good.class"))));
         assertEquals("kept", Files.readString(outDir.resolve("test/readme.txt")));
-        assertTrue(out().contains("defer-agent: rewrote test.Good.work()I"), out());
+        String[] lines = out().split("\\R");
+        assertEquals("defer-agent: " + VerboseText.STRATEGIES, lines[0], "explained once, before the methods");
+        assertEquals("defer-agent: rewrote test.Good.work()", lines[1], "no Defer.defer call: no strategy");
         assertTrue(out().contains("defer-agent: instrument " + in + " -> " + outDir + ": 1 class file read: 1 method"
                 + " rewritten in 1 class, 0 classes rewritten already, 0 misplaced Defer.defer calls, 0 classes that"
                 + " cannot be rewritten"), out());
@@ -175,5 +178,15 @@ class MainTest {
         assertEquals(Main.USAGE, run("instrument", folder.toString(), file.toString()));
         assertEquals(Main.OK, run("--help"));
         assertTrue(out().contains("usage:"));
+        assertTrue(out().contains("java -jar defer-agent.jar --version"), out());
+    }
+
+    @Test
+    void versionOutsideTheJarSaysItIsUnknown() {
+        // These classes come from target/classes, which has no manifest: CommandLineTest runs the jar itself.
+        assertEquals(Main.OK, run("--version", "instrument"));
+        assertEquals("defer-agent (version unknown: not run from the defer-agent jar, whose manifest records it)"
+                + System.lineSeparator(), out());
+        assertEquals("", err());
     }
 }

@@ -38,7 +38,7 @@ class RewriteWorkerTest {
         while (!log().contains("on the agent's own thread") && System.nanoTime() < deadline) {
             Thread.onSpinWait();
         }
-        assertTrue(log().contains("defer-agent: rewrote test.Handed.work()I"), log());
+        assertTrue(log().contains("defer-agent: rewrote test.Handed.work()"), log());
         assertTrue(log().contains("defer-agent: rewrote test.Handed on the agent's own thread: the stack of the thread"
                 + " that loaded it overflowed in the rewrite"), log());
     }

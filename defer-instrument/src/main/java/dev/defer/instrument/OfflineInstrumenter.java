@@ -2,7 +2,6 @@ package dev.defer.instrument;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -77,7 +76,8 @@ public final class OfflineInstrumenter {
     /**
      * Rewrites a class folder. With {@code out} equal to {@code in} the classes are rewritten in place (each
      * replaced at once, never left half-written); otherwise every file of {@code in} is copied to {@code out}
-     * with the classes rewritten, and {@code in} is left as it was.
+     * with the classes rewritten, and {@code in} is left as it was. Every file keeps the POSIX permissions of the
+     * file it was read from.
      *
      * @param in the class folder
      * @param out where to write, created if needed; {@code in} itself, or a folder outside it
@@ -101,7 +101,8 @@ public final class OfflineInstrumenter {
                 report.skipped.add(path);
             }
             if (rewritten != null) {
-                writeAtomically(destination, rewritten);
+                // The class file read keeps its permissions, as the files copied unchanged do.
+                FileReplacement.write(destination, file, true, stream -> stream.write(rewritten));
             } else if (!inPlace) {
                 Files.createDirectories(destination.getParent());
                 Files.copy(file, destination, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.COPY_ATTRIBUTES);
@@ -114,6 +115,7 @@ public final class OfflineInstrumenter {
      * Rewrites a jar (or any zip of classes) into another, or into itself when {@code out} equals {@code in}.
      * Entries keep their order, names, times and compression; a signature ({@code META-INF/*.SF} and its
      * block file) is dropped when a class changed, since it no longer matches, with a warning in the report.
+     * A jar replaced keeps its POSIX permissions; a new one gets those the umask gives.
      *
      * @param in the jar
      * @param out the jar to write (replaced at once when it exists)
@@ -147,11 +149,9 @@ public final class OfflineInstrumenter {
                     + " removed: sign the jar after the rewrite");
         }
         Path target = out.toAbsolutePath();
-        Path parent = target.getParent();
-        Files.createDirectories(parent);
-        Path temporary = Files.createTempFile(parent, target.getFileName().toString(), ".tmp");
-        try {
-            try (ZipOutputStream zip = new ZipOutputStream(Files.newOutputStream(temporary))) {
+        // A jar replaced (in place or not) keeps its permissions; a new one gets what the umask gives.
+        FileReplacement.write(target, target, false, stream -> {
+            try (ZipOutputStream zip = new ZipOutputStream(stream)) {
                 for (int i = 0; i < entries.size(); i++) {
                     ZipEntry entry = entries.get(i);
                     if (dropSignature && SIGNATURE.matcher(entry.getName()).matches()) {
@@ -162,10 +162,7 @@ public final class OfflineInstrumenter {
                     zip.closeEntry();
                 }
             }
-            Files.move(temporary, target, StandardCopyOption.REPLACE_EXISTING);
-        } finally {
-            Files.deleteIfExists(temporary);
-        }
+        });
         return report;
     }
 
@@ -231,25 +228,21 @@ public final class OfflineInstrumenter {
     }
 
     private static ZipEntry copyOf(ZipEntry entry, byte[] data) {
-        ZipEntry copy = new ZipEntry(entry.getName());
-        // The DOS time, and the extra fields as they were: an extended timestamp comes with them when the
-        // entry had one, and none is added when it had not, so that a reproducible jar stays reproducible.
-        copy.setTime(entry.getTime());
-        if (entry.getExtra() != null) {
-            copy.setExtra(entry.getExtra());
-        }
-        if (entry.getComment() != null) {
-            copy.setComment(entry.getComment());
-        }
+        // Everything the entry was written with: the DOS time, the extra fields as they were (an extended
+        // timestamp when the entry had one, none added when it had not, so that a reproducible jar stays
+        // reproducible), the comment, and the Unix mode that a jar made on Unix records for each file, which a
+        // fresh entry would lose.
+        ZipEntry copy = new ZipEntry(entry);
+        CRC32 crc = new CRC32();
+        crc.update(data);
+        copy.setSize(data.length);
+        copy.setCrc(crc.getValue());
         if (entry.getMethod() == ZipEntry.STORED) {
-            CRC32 crc = new CRC32();
-            crc.update(data);
-            copy.setMethod(ZipEntry.STORED);
-            copy.setSize(data.length);
             copy.setCompressedSize(data.length);
-            copy.setCrc(crc.getValue());
         } else {
+            // Unknown until deflated: the stream writes the sizes and the CRC in a data descriptor after the data.
             copy.setMethod(ZipEntry.DEFLATED);
+            copy.setCompressedSize(-1);
         }
         return copy;
     }
@@ -278,20 +271,6 @@ public final class OfflineInstrumenter {
 
     private static String relativePath(Path root, Path file) {
         return root.relativize(file).toString().replace(file.getFileSystem().getSeparator(), "/");
-    }
-
-    /** Writes a file through a temporary sibling, so that it is never seen half-written. */
-    private static void writeAtomically(Path destination, byte[] data) throws IOException {
-        Files.createDirectories(destination.getParent());
-        Path temporary = Files.createTempFile(destination.getParent(), destination.getFileName().toString(), ".tmp");
-        try {
-            try (OutputStream stream = Files.newOutputStream(temporary)) {
-                stream.write(data);
-            }
-            Files.move(temporary, destination, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(temporary);
-        }
     }
 
     /** One class the rewrite changed. */

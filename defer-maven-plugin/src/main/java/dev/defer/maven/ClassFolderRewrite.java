@@ -2,6 +2,7 @@ package dev.defer.maven;
 
 import dev.defer.instrument.MisuseScanner;
 import dev.defer.instrument.OfflineInstrumenter;
+import dev.defer.instrument.VerboseText;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -47,14 +48,20 @@ final class ClassFolderRewrite {
         } catch (IOException e) {
             throw new MojoExecutionException("defer: cannot rewrite the classes in " + directory + ": " + e, e);
         }
+        List<String> lines = new ArrayList<>();
         for (OfflineInstrumenter.RewrittenClass rewritten : report.rewritten()) {
             for (String method : rewritten.methods()) {
-                String line = "defer: rewrote " + rewritten.className() + "." + method;
-                if (verbose) {
-                    log.info(line);
-                } else {
-                    log.debug(line);
-                }
+                lines.add("defer: rewrote " + rewritten.className() + "." + VerboseText.method(method));
+            }
+        }
+        if (!lines.isEmpty()) {
+            lines.add(0, "defer: " + VerboseText.STRATEGIES);
+        }
+        for (String line : lines) {
+            if (verbose) {
+                log.info(line);
+            } else {
+                log.debug(line);
             }
         }
         log.info("defer: " + directory + ": " + report.summary());

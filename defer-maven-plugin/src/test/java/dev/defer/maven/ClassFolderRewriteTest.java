@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.defer.instrument.Instrumenter;
+import dev.defer.instrument.VerboseText;
 import dev.defer.maven.fixtures.Bad;
 import dev.defer.maven.fixtures.Good;
 import dev.defer.maven.fixtures.Logged;
@@ -13,11 +14,14 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.maven.plugin.MojoExecutionException;
 import org.apache.maven.plugin.MojoFailureException;
 import org.apache.maven.plugin.logging.Log;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.objectweb.asm.ClassWriter;
@@ -50,7 +54,7 @@ class ClassFolderRewriteTest {
         new ClassFolderRewrite(log, true, false).run(classes.toFile());
         assertTrue(new Instrumenter().isRewritten(read(Good.class)));
         assertTrue(log.has("info", "1 class file read: 1 method rewritten in 1 class"), log.toString());
-        assertTrue(log.has("debug", "defer: rewrote dev.defer.maven.fixtures.Good.f1()I"), log.toString());
+        assertTrue(log.has("debug", "defer: rewrote dev.defer.maven.fixtures.Good.f1()"), log.toString());
 
         log.lines.clear();
         new ClassFolderRewrite(log, true, true).run(classes.toFile());
@@ -73,7 +77,9 @@ class ClassFolderRewriteTest {
     void verboseLogsEachMethodAtInfo() throws Exception {
         copy(Good.class);
         new ClassFolderRewrite(log, true, true).run(classes.toFile());
-        assertTrue(log.has("info", "defer: rewrote dev.defer.maven.fixtures.Good.f1()I"), log.toString());
+        assertTrue(log.has("info", "defer: rewrote dev.defer.maven.fixtures.Good.f1()"), log.toString());
+        int legend = log.lines.indexOf("info: defer: " + VerboseText.STRATEGIES);
+        assertTrue(legend >= 0 && log.lines.get(legend + 1).startsWith("info: defer: rewrote "), log.toString());
     }
 
     @Test
@@ -118,6 +124,19 @@ class ClassFolderRewriteTest {
         assertTrue(e.getMessage().startsWith("defer: 1 class in " + classes + " cannot be rewritten"), e.getMessage());
         assertTrue(e.getMessage().contains("cannot rewrite test.Abstract, left unchanged"), e.getMessage());
         assertTrue(e.getMessage().contains("work()V: it has no body"), e.getMessage());
+    }
+
+    @Test
+    void rewrittenClassesKeepTheirPermissions() throws Exception {
+        Assumptions.assumeTrue(Files.getFileAttributeView(classes, PosixFileAttributeView.class) != null,
+                "the file system has no POSIX permissions");
+        copy(Good.class);
+        Path good = classes.resolve(Good.class.getName().replace('.', '/') + ".class");
+        // What javac writes under a umask of 022: a service running as another user must still read it.
+        Files.setPosixFilePermissions(good, PosixFilePermissions.fromString("rw-r--r--"));
+        new ClassFolderRewrite(log, true, false).run(classes.toFile());
+        assertTrue(new Instrumenter().isRewritten(read(Good.class)));
+        assertEquals("rw-r--r--", PosixFilePermissions.toString(Files.getPosixFilePermissions(good)));
     }
 
     @Test

@@ -43,10 +43,15 @@ class AgentProcessTest {
     void verboseListsRewrittenMethods() throws Exception {
         ChildJvm child = ChildJvm.run("verbose", AgentFixture.class);
         assertEquals(0, child.exitCode, child.err);
-        assertTrue(child.err.contains("defer-agent: rewrote dev.defer.agentprocess.AgentFixture.work()Ljava/lang/String;"),
-                child.err);
-        assertTrue(child.err.contains("defer-agent: rewrote dev.defer.agentprocess.AgentFixture.exitingThread()V"),
-                child.err);
+        // In Java terms (the name and the parameter types, not the JVM's descriptor), then the strategy, which
+        // the first line explains once.
+        String newline = System.lineSeparator();
+        assertTrue(child.err.startsWith("defer-agent: active; a rewritten method with Defer.defer calls ends with"
+                + " how it keeps them: (N open-coded) in its own locals"), child.err);
+        assertTrue(child.err.contains("defer-agent: rewrote dev.defer.agentprocess.AgentFixture.work() (1 open-coded)"
+                + newline), child.err);
+        assertTrue(child.err.contains("defer-agent: rewrote dev.defer.agentprocess.AgentFixture.exitingThread()"
+                + " (1 open-coded)" + newline), child.err);
         assertFalse(child.err.contains("rewrote dev.defer.agentprocess.AgentFixture.misuse"),
                 "misuse() is not @Defers: " + child.err);
         // ... and verbose finds its Defer.defer at class load, before it runs and throws.
@@ -56,11 +61,33 @@ class AgentProcessTest {
     }
 
     @Test
-    void unknownOptionStopsTheJvmWithTheValidOnes() throws Exception {
-        ChildJvm child = ChildJvm.run("verbos", AgentFixture.class);
-        assertTrue(child.exitCode != 0);
-        assertTrue(child.err.contains("unknown option 'verbos'"), child.err);
-        assertTrue(child.err.contains("verbose, dump=DIR, all=PREFIX"), child.err);
+    void badOptionsStopTheJvmWithOneLineAndStatusOne() throws Exception {
+        for (String options : new String[] {"verbos", "verbose,dump="}) {
+            ChildJvm child = ChildJvm.run(options, AgentFixture.class);
+            // Not the abort of a premain that throws: status 134, "FATAL ERROR in native method", native frames.
+            assertEquals(1, child.exitCode, child.err);
+            assertEquals("", child.out, "the application did not start");
+            String[] lines = child.err.split("\\R");
+            assertEquals(1, lines.length, child.err);
+            String expected = options.equals("verbos") ? "defer-agent: unknown option 'verbos' in the agent options"
+                    + " 'verbos';" : "defer-agent: option 'dump=' needs a folder after 'dump=' in the agent options"
+                    + " 'verbose,dump=';";
+            assertTrue(lines[0].startsWith(expected), lines[0]);
+            assertTrue(lines[0].endsWith(" write the valid ones, comma-separated: verbose, dump=DIR,"
+                    + " all=PREFIX[:PREFIX...]"), lines[0]);
+        }
+    }
+
+    @Test
+    void badOptionsOfAnAttachedAgentLeaveTheApplicationRunning() throws Exception {
+        ChildJvm child = ChildJvm.java("-Djdk.attach.allowAttachSelf=true", "-cp",
+                System.getProperty("java.class.path"), AttachFixture.class.getName(), ChildJvm.agentJar().toString(),
+                "verbos");
+        assertEquals(0, child.exitCode, child.err);
+        assertTrue(child.out.startsWith("refused: "), child.out);
+        assertTrue(child.out.endsWith("still running" + System.lineSeparator()), child.out);
+        assertTrue(child.err.contains("defer-agent: unknown option 'verbos' in the agent options 'verbos';"),
+                child.err);
     }
 
     @Test

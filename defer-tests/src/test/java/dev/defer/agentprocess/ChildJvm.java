@@ -55,6 +55,15 @@ final class ChildJvm {
         return start(command);
     }
 
+    /** Runs {@code java} with these arguments from {@code /bin/sh} after {@code umask MASK}. */
+    static ChildJvm javaWithUmask(String mask, String... args) throws IOException, InterruptedException {
+        StringBuilder script = new StringBuilder("umask ").append(mask).append(" && exec \"$0\" \"$@\"");
+        List<String> command = new ArrayList<>(List.of("/bin/sh", "-c", script.toString(),
+                Paths.get(System.getProperty("java.home"), "bin", "java").toString()));
+        command.addAll(List.of(args));
+        return start(command);
+    }
+
     private static ChildJvm start(List<String> command) throws IOException, InterruptedException {
         File out = File.createTempFile("child", ".out");
         File err = File.createTempFile("child", ".err");

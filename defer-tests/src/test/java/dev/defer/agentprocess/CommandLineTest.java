@@ -9,6 +9,11 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -49,8 +54,10 @@ class CommandLineTest {
         ChildJvm instrument = ChildJvm.java("-jar", jar, "instrument", "--verbose", "--allow-misuse", in.toString(),
                 out.toString());
         assertEquals(0, instrument.exitCode, instrument.err);
-        assertTrue(instrument.out.contains("defer-agent: rewrote dev.defer.agentprocess.AgentFixture.work()"),
-                instrument.out);
+        assertTrue(instrument.out.startsWith("defer-agent: a rewritten method with Defer.defer calls ends with how"
+                + " it keeps them: "), instrument.out);
+        assertTrue(instrument.out.contains("defer-agent: rewrote dev.defer.agentprocess.AgentFixture.work()"
+                + " (1 open-coded)" + System.lineSeparator()), instrument.out);
 
         // No -javaagent: the rewritten classes first on the class path, the runtime after them.
         ChildJvm child = ChildJvm.java("-cp", out + File.pathSeparator + System.getProperty("java.class.path"),
@@ -66,5 +73,49 @@ class CommandLineTest {
         ChildJvm usage = ChildJvm.java("-jar", jar, "check");
         assertEquals(2, usage.exitCode);
         assertTrue(usage.err.contains("usage: java -jar defer-agent.jar instrument"), usage.err);
+    }
+
+    @Test
+    void versionIsTheProjectVersion() throws Exception {
+        String expected = System.getProperty("defer.version");
+        assertTrue(expected != null && !expected.isEmpty(), "the pom passes -Ddefer.version");
+        ChildJvm version = ChildJvm.java("-jar", ChildJvm.agentJar().toString(), "--version");
+        assertEquals(0, version.exitCode, version.err);
+        assertEquals("defer-agent " + expected + System.lineSeparator(), version.out);
+        assertEquals("", version.err);
+    }
+
+    @Test
+    void theOutputJarGetsWhatTheUmaskGivesAndAJarReplacedKeepsItsMode() throws Exception {
+        Assumptions.assumeTrue(Files.getFileAttributeView(temp, PosixFileAttributeView.class) != null
+                && Files.isExecutable(Paths.get("/bin/sh")), "needs POSIX permissions and /bin/sh");
+        Path in = temp.resolve("app.jar");
+        Path classes = fixtureClasses().resolve("dev/defer/agentprocess");
+        try (ZipOutputStream zip = new ZipOutputStream(Files.newOutputStream(in));
+                DirectoryStream<Path> files = Files.newDirectoryStream(classes)) {
+            for (Path file : files) {
+                zip.putNextEntry(new ZipEntry("dev/defer/agentprocess/" + file.getFileName()));
+                zip.write(Files.readAllBytes(file));
+                zip.closeEntry();
+            }
+        }
+        Files.setPosixFilePermissions(in, PosixFilePermissions.fromString("rw-------"));
+        String jar = ChildJvm.agentJar().toString();
+        // A new jar: as the umask makes it (Files.createTempFile's 0600 used to survive into it).
+        for (String[] umask : new String[][] {{"022", "rw-r--r--"}, {"002", "rw-rw-r--"}}) {
+            Path out = temp.resolve("out-" + umask[0] + ".jar");
+            ChildJvm instrument = ChildJvm.javaWithUmask(umask[0], "-jar", jar, "instrument", "--allow-misuse",
+                    in.toString(), out.toString());
+            assertEquals(0, instrument.exitCode, instrument.err);
+            assertEquals(umask[1], PosixFilePermissions.toString(Files.getPosixFilePermissions(out)),
+                    "umask " + umask[0]);
+        }
+        // In place: the jar keeps its own mode whatever the umask.
+        Files.setPosixFilePermissions(in, PosixFilePermissions.fromString("rw-r-----"));
+        ChildJvm inPlace = ChildJvm.javaWithUmask("077", "-jar", jar, "instrument", "--allow-misuse", in.toString(),
+                in.toString());
+        assertEquals(0, inPlace.exitCode, inPlace.err);
+        assertTrue(inPlace.out.contains(": 1 class file read: 2 methods rewritten in 1 class"), inPlace.out);
+        assertEquals("rw-r-----", PosixFilePermissions.toString(Files.getPosixFilePermissions(in)));
     }
 }

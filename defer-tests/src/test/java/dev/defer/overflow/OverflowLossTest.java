@@ -41,9 +41,9 @@ class OverflowLossTest {
     private static final String LATER = "returned,recovered boom,10,0";
     /** The expected strategy of each recursion, as the agent's verbose output names it. */
     private static final String[][] STRATEGIES = {
-        {"open", "Open.down()V (1 open-coded)"},
-        {"stacked", "Stacked.down()V (1 stack-style, 0 pooled)"},
-        {"looped", "Looped.down()V (0 stack-style, 1 pooled)"},
+        {"open", "Open.down() (1 open-coded)"},
+        {"stacked", "Stacked.down() (1 stack-style, 0 pooled)"},
+        {"looped", "Looped.down() (0 stack-style, 1 pooled)"},
     };
 
     @TempDir

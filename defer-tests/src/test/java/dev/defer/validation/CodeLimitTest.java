@@ -50,11 +50,11 @@ class CodeLimitTest {
         Path dump = Files.createDirectories(dir.resolve("dump"));
         Result run = runUnderAgent("verbose,dump=" + dump, "gen.NearLimit");
         assertEquals(0, run.exitCode, run.output);
-        assertTrue(run.output.contains("defer-agent: rewrote gen.NearLimit.big(I)I (8 stack-style, 0 pooled;"
+        assertTrue(run.output.contains("defer-agent: rewrote gen.NearLimit.big(int) (8 stack-style, 0 pooled;"
                 + " open-coding would exceed the 64 KiB code limit)"), run.output);
-        assertTrue(run.output.contains("defer-agent: rewrote gen.NearLimit.big2(I)I (8 stack-style, 0 pooled;"
+        assertTrue(run.output.contains("defer-agent: rewrote gen.NearLimit.big2(int) (8 stack-style, 0 pooled;"
                 + " open-coding would exceed the 64 KiB code limit)"), run.output);
-        assertTrue(run.output.contains("defer-agent: rewrote gen.NearLimit.small(I)I (8 open-coded)"), run.output);
+        assertTrue(run.output.contains("defer-agent: rewrote gen.NearLimit.small(int) (8 open-coded)"), run.output);
         Map<String, Integer> rewritten = codeSizes(Files.readAllBytes(dump.resolve("gen/NearLimit.class")));
         int openCodingAdds = rewritten.get("small") - sizes.get("small");
         assertTrue(original + openCodingAdds > LIMIT,

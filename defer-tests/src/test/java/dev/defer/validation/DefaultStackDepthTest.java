@@ -28,9 +28,9 @@ class DefaultStackDepthTest {
 
     /** The strategies each shape must get, from the agent's verbose lines. */
     static final Map<String, String> STRATEGY = Map.of(
-            "openCoded", "DepthMain.openCoded(I)I (1 open-coded)",
-            "stackRecord", "DepthMain.stackRecord(I)I (1 stack-style, 0 pooled)",
-            "loopRecord", "DepthMain.loopRecord(I)I (0 stack-style, 1 pooled)");
+            "openCoded", "DepthMain.openCoded(int) (1 open-coded)",
+            "stackRecord", "DepthMain.stackRecord(int) (1 stack-style, 0 pooled)",
+            "loopRecord", "DepthMain.loopRecord(int) (0 stack-style, 1 pooled)");
 
     @Test
     void compiledFromTheStartEveryStrategyRunsTenThousandLevels() throws Exception {

@@ -159,9 +159,9 @@ final class MarkdownReport {
     private void goComparison() {
         line("## Java beside Go: the same programs");
         line();
-        line("`GoAnchorBenchmark` translates `shared/anchors/go/defer_bench_test.go` line by line (a `sink` global, a");
-        line("`work(x)` never inlined, every function never inlined, the loop index as input). Go's score is the median");
-        line("of its " + goSamples() + " samples (`-count`), with the smallest and largest.");
+        line("`GoAnchorBenchmark` translates `benchmarks/go-anchors/defer_bench_test.go` line by line (a `sink`");
+        line("global, a `work(x)` never inlined, every function never inlined, the loop index as input). Go's score is");
+        line("the median of its " + goSamples() + " samples (`-count`), with the smallest and largest.");
         line();
         line("| case | Java ns/op | Java bytes/op | Go ns/op (median) | Go min–max | Go B/op | Go allocs/op | Java / Go |");
         line("|---|---:|---:|---:|---|---:|---:|---:|");
