@@ -28,6 +28,13 @@ class KotlinRulesTest {
     }
 
     @Test
+    fun `the Go cases without a Kotlin twin are exactly the listed ones`() {
+        val written = rules().map { caseOf(it) }.toSet()
+        val missing = allGoLines().map { caseOf(it) }.filter { it !in written }.toSet()
+        assertEquals(NOT_IN_KOTLIN_YET, missing)
+    }
+
+    @Test
     fun `every rule prints Go's line when rewritten at build time`(@TempDir dir: Path) {
         assertEquals(goLines(), runRewritten(indyClasses(), dir))
     }
@@ -67,11 +74,24 @@ class KotlinRulesTest {
             "recover_test8", "recover_test9", "recover_test111", "recover1_test1", "recover1_test5",
             "recover1_test6", "recover1_test7", "s8_direct", "s8_too_early")
 
-        fun goLines(): List<String> {
+        /**
+         * Go cases of go/rules.out (S10, S11, S13, S14, S15: the contract's own, added after this module) that
+         * have no Kotlin twin yet: their Java twins are in defer-tests' ContractGoCasesTest. The list must stay
+         * exact: a new Go case fails this module until it is written in Kotlin or named here.
+         */
+        val NOT_IN_KOTLIN_YET = setOf("s10_values", "s11_threads", "s13_nil_func", "s14_deep_and_many",
+            "s14_locked", "s15_lines")
+
+        /** Go's recorded lines, each "case: output", the cases without a Kotlin twin left out. */
+        fun goLines(): List<String> = allGoLines().filter { caseOf(it) !in NOT_IN_KOTLIN_YET }
+
+        fun allGoLines(): List<String> {
             val text = KotlinRulesTest::class.java.getResource("/go/rules.out")
                 ?: error("missing go/rules.out: this module's pom copies it from defer-tests/src/test/resources/go")
             return text.readText().lines().filter { it.isNotEmpty() }
         }
+
+        fun caseOf(line: String): String = line.substringBefore(':')
 
         fun agentJar(): String =
             System.getProperty("defer.agent.jar") ?: error("defer.agent.jar: set by this module's pom (Surefire)")
