@@ -45,7 +45,8 @@ final class BuildOutput {
         return ". The class was loaded from " + directory + ", a Maven build's output directory: if"
                 + " defer-maven-plugin is configured, mvn compile and exec:java stop before " + phase + ", where its "
                 + goal + " goal rewrites that directory (instrument-jar rewrites only the packaged jar): run mvn "
-                + phase + " exec:java, run the packaged jar, or start the JVM with the agent";
+                + phase + " exec:java, run the packaged jar, or start the JVM with the agent (for tests, the plugin's"
+                + " prepare-agent goal)";
     }
 
     /** The directory the class was loaded from, or null for a jar, a class with no code source, or no access. */

@@ -46,7 +46,8 @@ class AgentProcessTest {
         assertTrue(child.err.contains("test-classes, a Maven build's output directory: if defer-maven-plugin is"
                 + " configured, mvn compile and exec:java stop before process-test-classes, where its instrument-test"
                 + " goal rewrites that directory (instrument-jar rewrites only the packaged jar): run mvn"
-                + " process-test-classes exec:java, run the packaged jar, or start the JVM with the agent"), child.err);
+                + " process-test-classes exec:java, run the packaged jar, or start the JVM with the agent (for tests,"
+                + " the plugin's prepare-agent goal)"), child.err);
     }
 
     @Test
