@@ -36,6 +36,12 @@ echo "-- the README's install step, in $root: $install"
 start=$SECONDS
 bash -euo pipefail -c "$install"
 echo "-- installed in $((SECONDS - start)) s"
+agent_pom="$repo/dev/defer/defer-agent/0.1.0-SNAPSHOT/defer-agent-0.1.0-SNAPSHOT.pom"
+[ -f "$agent_pom" ] || fail "the install step did not install $agent_pom"
+# The agent jar holds defer-instrument and ASM: its installed pom must not put them on a user's class path.
+if grep -q -e '<artifactId>defer-instrument</artifactId>' -e '<groupId>org.ow2.asm</groupId>' "$agent_pom"; then
+  fail "the installed $agent_pom is not dependency-reduced: it names defer-instrument or ASM"
+fi
 
 project="$work/app"
 mkdir -p "$project/src/main/java/com/example" "$project/src/test/java/com/example"
