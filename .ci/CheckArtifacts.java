@@ -39,11 +39,17 @@ public final class CheckArtifacts {
         if (!check.failures.isEmpty()) {
             System.exit(1);
         }
-        System.out.println("artifacts OK: " + PUBLISHED + " each with a pom, a jar, a sources jar and a javadoc jar;"
+        System.out.println("artifacts OK: only defer-parent and " + PUBLISHED + ", each with a pom, a jar, a sources jar and a javadoc jar;"
                 + " the agent's pom has no compile or runtime dependency; ASM relocated inside the agent");
     }
 
     private void run(Path repository) throws Exception {
+        try (Stream<Path> folders = Files.list(repository.resolve(GROUP))) {
+            List<String> deployed = folders.map(f -> f.getFileName().toString()).sorted().toList();
+            List<String> expected = Stream.concat(Stream.of("defer-parent"), PUBLISHED.stream()).sorted().toList();
+            require(deployed.equals(expected), "deployed " + deployed + ", expected exactly " + expected
+                    + ": a module that is not published sets maven.deploy.skip and maven.install.skip in its pom");
+        }
         Element parent = pom(single(repository, "defer-parent", ".pom"));
         for (String module : PUBLISHED) {
             Path pomFile = single(repository, module, ".pom");
