@@ -1,6 +1,5 @@
 package dev.defer.internal;
 
-import java.lang.ref.WeakReference;
 import java.util.Arrays;
 
 /**
@@ -18,8 +17,7 @@ import java.util.Arrays;
  * thread's lifetime.
  *
  * <p>Looked up once per invocation, in {@link DeferSupport#enter}; everything after goes through the
- * {@link Invocation}. Only its own thread touches it, so nothing here is synchronised. The lookup is
- * {@link #current}: a table indexed by thread id in front of a {@link ThreadLocal}.
+ * {@link Invocation}. Only its own thread touches it, so nothing here is synchronised.
  */
 public final class DeferThread {
     /** Invocation objects kept for reuse per thread; deeper recursion allocates and frees them. */
@@ -37,19 +35,6 @@ public final class DeferThread {
         }
     };
 
-    /**
-     * The states of recent threads, at their thread id modulo the size: a hit is a shorter chain of loads than
-     * a {@link ThreadLocal} lookup's seven (about 0.5 ns less per lookup, measured alone: see
-     * docs/performance-notes.md). The {@link ThreadLocal} stays the source of truth; see {@link #current}.
-     */
-    private static final DeferThread[] BY_THREAD_ID = new DeferThread[1024];
-
-    /**
-     * The thread this state belongs to, weakly: the table's entry of a thread that ended must not pin it (its
-     * context class loader, say). Final, so that another thread reading the entry sees it set.
-     */
-    private final WeakReference<Thread> ownerThread;
-
     /** The innermost active invocation: its body or its deferred calls are running. */
     Invocation top;
     /** The bottom of the stack of invocation objects, kept for reuse. */
@@ -64,51 +49,10 @@ public final class DeferThread {
     Object[] slots = new Object[INITIAL_RECORD_STACK];
 
     private DeferThread() {
-        ownerThread = new WeakReference<>(Thread.currentThread());
     }
 
-    /**
-     * The current thread's state. The table entry at the thread's id is checked by identity against the
-     * thread itself, so it can only ever answer with this thread's own state, whatever {@code getId()}
-     * returns (a subclass may override it on JDK 17): the id only picks the entry.
-     */
     static DeferThread current() {
-        Thread thread = Thread.currentThread();
-        DeferThread cached = BY_THREAD_ID[(int) thread.getId() & (BY_THREAD_ID.length - 1)];
-        if (cached != null && cached.ownerThread.get() == thread) {
-            return cached;
-        }
-        return lookUp(thread);
-    }
-
-    /**
-     * The {@link ThreadLocal}'s answer, also written to the table unless the entry belongs to another live
-     * thread: two live threads whose ids collide do not take the entry from each other at every call (each
-     * write would be a cache miss for the other); the later one keeps the {@link ThreadLocal}'s cost. An
-     * entry whose thread ended is taken over, so it pins at most that thread's emptied state.
-     */
-    private static DeferThread lookUp(Thread thread) {
-        DeferThread state = CURRENT.get();
-        int index = (int) thread.getId() & (BY_THREAD_ID.length - 1);
-        DeferThread held = BY_THREAD_ID[index];
-        if (held == null || !isAlive(held.ownerThread.get())) {
-            BY_THREAD_ID[index] = state;
-        }
-        return state;
-    }
-
-    /** The table's entry for a thread id, whoever it belongs to: for tests of the lookup. */
-    static DeferThread cachedAt(long threadId) {
-        return BY_THREAD_ID[(int) threadId & (BY_THREAD_ID.length - 1)];
-    }
-
-    /** Whether this state belongs to {@code thread}: for tests of the lookup. */
-    boolean belongsTo(Thread thread) {
-        return ownerThread.get() == thread;
-    }
-
-    private static boolean isAlive(Thread thread) {
-        return thread != null && thread.isAlive();
+        return CURRENT.get();
     }
 
     Invocation enter(Class<?> owner, String method) {
@@ -214,7 +158,7 @@ public final class DeferThread {
      * @throws IllegalStateException when there is none
      */
     public static Invocation activeForResult(String operation) {
-        Invocation invocation = current().top;
+        Invocation invocation = CURRENT.get().top;
         if (invocation == null) {
             throw Misuse.noInvocation(operation);
         }
