@@ -1,5 +1,6 @@
 package dev.defer;
 
+import java.util.Arrays;
 import java.util.Objects;
 
 /**
@@ -23,6 +24,26 @@ public class Panic extends RuntimeException {
     public Panic(Object value) {
         super("panic: " + describe(value));
         this.value = value;
+    }
+
+    /**
+     * A panic whose stack trace starts at the caller of {@code api}'s method that makes it, so that the
+     * first frame is the line that panicked, as for a {@code Panic} made with {@code new}.
+     */
+    static Panic fromCallerOf(Class<?> api, Object value) {
+        Panic panic = new Panic(value);
+        StackTraceElement[] trace = panic.getStackTrace();
+        String name = api.getName();
+        String self = Panic.class.getName();
+        int start = 0;
+        while (start < trace.length - 1
+                && (trace[start].getClassName().equals(name) || trace[start].getClassName().equals(self))) {
+            start++;
+        }
+        if (start > 0) {
+            panic.setStackTrace(Arrays.copyOfRange(trace, start, trace.length));
+        }
+        return panic;
     }
 
     /**
