@@ -4,10 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.defer.Defer;
 import dev.defer.Defers;
 import dev.defer.Panic;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -445,6 +448,27 @@ class RepanicTest {
         StackTraceElement first = p.getStackTrace()[0];
         assertEquals(RepanicTest.class.getName(), first.getClassName());
         assertEquals(line, first.getLineNumber());
+    }
+
+    @Test
+    void aPrintedPanicStartsAtTheCallerOfDeferPanic() {
+        int line = Lines.next();
+        Panic p = assertThrows(Panic.class, () -> { throw Defer.panic("printed"); });
+        StringWriter text = new StringWriter();
+        // Printed before anything read the trace: printing drops Defer.panic's frames too.
+        p.printStackTrace(new PrintWriter(text));
+        String[] lines = text.toString().split("\\R");
+        assertEquals("dev.defer.Panic: panic: printed", lines[0]);
+        assertTrue(lines[1].startsWith("\tat " + RepanicTest.class.getName() + ".")
+                && lines[1].endsWith("(" + FILE + ":" + line + ")"), lines[1]);
+    }
+
+    @Test
+    void aTraceSetByHandIsKeptAsSet() {
+        Panic p = assertThrows(Panic.class, () -> { throw Defer.panic("set"); });
+        StackTraceElement[] set = {new StackTraceElement("dev.defer.Defer", "panic", "Defer.java", 1)};
+        p.setStackTrace(set);
+        assertEquals(List.of(set), List.of(p.getStackTrace()));
     }
 
     @Test
