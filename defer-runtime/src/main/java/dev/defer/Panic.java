@@ -92,7 +92,11 @@ public class Panic extends RuntimeException {
         super.printStackTrace(s);
     }
 
-    /** Serialises the trace as read, without Defer.panic's frames. */
+    /**
+     * Serialises the trace as read, without Defer.panic's frames.
+     *
+     * @return this panic
+     */
     private Object writeReplace() {
         dropApiFrames();
         return this;

@@ -9,6 +9,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.defer.Defer;
 import dev.defer.Defers;
 import dev.defer.Panic;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.ArrayList;
@@ -461,6 +465,22 @@ class RepanicTest {
         assertEquals("dev.defer.Panic: panic: printed", lines[0]);
         assertTrue(lines[1].startsWith("\tat " + RepanicTest.class.getName() + ".")
                 && lines[1].endsWith("(" + FILE + ":" + line + ")"), lines[1]);
+    }
+
+    @Test
+    void aSerialisedPanicStartsAtTheCallerOfDeferPanic() throws Exception {
+        int line = Lines.next();
+        Panic p = assertThrows(Panic.class, () -> { throw Defer.panic("sent"); });
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
+            out.writeObject(p);
+        }
+        Panic read;
+        try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes.toByteArray()))) {
+            read = (Panic) in.readObject();
+        }
+        assertEquals(RepanicTest.class.getName() + ":" + line,
+                read.getStackTrace()[0].getClassName() + ":" + read.getStackTrace()[0].getLineNumber());
     }
 
     @Test
