@@ -71,7 +71,7 @@ final class ClassFolderRewrite {
         }
         log.info("defer: " + directory + ": " + report.summary());
         if (!report.written()) {
-            log.error("defer: nothing in " + directory + " was rewritten: every class is as the compiler wrote it;"
+            log.error("defer: nothing in " + directory + " was rewritten: every class is as it was;"
                     + " fix the problems below and build again");
         }
 
