@@ -43,6 +43,14 @@ public final class Invocation {
      * nothing to return to, so {@code recover()} gives null.
      */
     boolean unwound;
+    /**
+     * The panic that one of this invocation's deferred calls recovered, and that call's record
+     * ({@link #recoveredAt}, compared with {@link #end}): while that call runs, {@code Defer.panic} of the
+     * recovered value throws this panic again rather than a new one (S10, {@link Recovery#repanic}).
+     */
+    Throwable recoveredPanic;
+    /** The record of the deferred call that recovered {@link #recoveredPanic}. */
+    int recoveredAt;
 
     Invocation(DeferThread thread, Invocation below) {
         this.thread = thread;
@@ -158,6 +166,8 @@ public final class Invocation {
             reference = null;
             panic = null;
             goexit = null;
+            // A reused object must not let a later deferred call at the same record re-throw this panic.
+            recoveredPanic = null;
             // Left on the stack only when something escaped with calls still to run, here or above.
             if (done || end == recordStackBase && t.top == this) {
                 t.top = below;

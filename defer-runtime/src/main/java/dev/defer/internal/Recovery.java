@@ -101,7 +101,33 @@ public final class Recovery {
     private static Object stop(Invocation panicking) {
         Throwable panic = panicking.panic;
         panicking.recovered();
+        panicking.recoveredPanic = panic;
+        panicking.recoveredAt = panicking.end;
         return valueOf(panic);
+    }
+
+    /**
+     * {@code Defer.panic(value)} re-panicking with the value that the deferred call now running recovered
+     * (Go 1.25's "[recovered, repanicked]"): the {@link Panic} that carried the value, to throw again, so
+     * that its stack trace still shows the line that failed. The call is the one that recovered while it
+     * runs, the helpers it calls included, until another invocation's deferred calls start; after it, and
+     * for any other value (compared by identity, as the value is the one recover() returned), this returns
+     * null and {@code Defer.panic} makes a new {@code Panic}.
+     *
+     * @param value the value given to {@code Defer.panic}, not a {@link Throwable}
+     * @return the recovered panic that carried {@code value}, or null
+     */
+    public static Panic repanic(Object value) {
+        Invocation running = DeferThread.current().finishing;
+        if (running == null) {
+            return null;
+        }
+        Throwable recovered = running.recoveredPanic;
+        if (recovered instanceof Panic && running.recoveredAt == running.end
+                && ((Panic) recovered).value() == value) {
+            return (Panic) recovered;
+        }
+        return null;
     }
 
     private static boolean isRecoverable(Throwable panic) {
