@@ -63,6 +63,12 @@ public final class ClassRewriter {
                         + " so its deferred calls would run at the first one; @Defers is not supported on suspend"
                         + " functions: defer in a regular function that the suspend function calls, or use"
                         + " try/finally");
+            } else if (MethodSelection.isAnnotated(method) && KotlinInlining.isInlineFunction(method)) {
+                problems.add(method.name + method.desc + ": a Kotlin inline function is copied into each caller,"
+                        + " so its deferred calls would run when the caller returns, and throw in a caller that is"
+                        + " not @Defers; @Defers is not supported on inline functions: remove it (an inline"
+                        + " helper may call Defer.defer if every function that calls it is @Defers), or drop"
+                        + " 'inline'");
             }
         }
         if (selected.isEmpty() && problems.isEmpty()) {

@@ -54,8 +54,12 @@ public final class MethodSelection {
         if (isInitializer(method)) {
             return false;
         }
+        // A Kotlin inline function's deferred calls belong to the functions it is copied into: a type's
+        // @Defers does not take it (an explicit one is refused by ClassRewriter; all=, a test mode, takes every
+        // method, and the copies in callers are rewritten with them).
         return isAnnotated(method) || all && isEligibleForAll(method)
-                || typeLevel && isEligibleForType(method) && !compilerLambdaBodies.contains(method.name + method.desc);
+                || typeLevel && isEligibleForType(method) && !compilerLambdaBodies.contains(method.name + method.desc)
+                && !KotlinInlining.isInlineFunction(method);
     }
 
     /**
