@@ -30,8 +30,8 @@ class FunctionValueRecoverTest {
     @Test
     fun `rewritten at build time, lambdas compiled both ways`(@TempDir dir: Path) {
         for (classes in listOf(KotlinRulesTest.indyClasses(), KotlinRulesTest.classLambdaClasses())) {
-            assertEquals(FUNCTION_VALUE_EXPECTED,
-                InlineFunctionsTest.runRewrittenMain(classes, dir.resolve(classes.fileName.toString()), MAIN), "$classes")
+            val lines = InlineFunctionsTest.runRewrittenMain(classes, dir.resolve(classes.fileName.toString()), MAIN)
+            assertEquals(FUNCTION_VALUE_EXPECTED, lines, "$classes")
         }
     }
 

@@ -49,7 +49,8 @@ class InlineInDefersClass {
 class InlineFunctionsTest {
     @Test
     fun `an inline helper's deferred call runs when the @Defers caller returns`() {
-        assertEquals("inline_in_defers: open | work | close a | returned", Trace.run("inline_in_defers") { closesAtExit() })
+        assertEquals("inline_in_defers: open | work | close a | returned",
+            Trace.run("inline_in_defers") { closesAtExit() })
     }
 
     @Test
@@ -58,8 +59,8 @@ class InlineFunctionsTest {
         val call = sourceLine(MISUSE_SOURCE, "closeOnExit(\"b\")")
         val origin = "InlineHelpers.kt:" + sourceLine(MAIN_SOURCES + "inline/InlineHelpers.kt", "Defer.defer {")
         // Kotlin numbers the inlined code past the end of the file; the message gives the real lines.
-        assertTrue(e.message!!.contains("InlineMisuseKt.closesWithoutDefers (InlineMisuse.kt:$call, inlined from $origin)"),
-            e.message)
+        val where = "InlineMisuseKt.closesWithoutDefers (InlineMisuse.kt:$call, inlined from $origin)"
+        assertTrue(e.message!!.contains(where), e.message)
     }
 
     @Test
@@ -134,7 +135,8 @@ class InlineFunctionsTest {
             val instrument = KotlinRulesTest.run(listOf(KotlinRulesTest.java(), "-jar", KotlinRulesTest.agentJar(),
                 "instrument", classes.toString(), rewritten.toString()))
             assertEquals(0, instrument.second, "instrument failed: " + instrument.first)
-            val out = KotlinRulesTest.run(listOf(KotlinRulesTest.java(), "-cp", KotlinRulesTest.classPath(rewritten), main))
+            val out = KotlinRulesTest.run(
+                listOf(KotlinRulesTest.java(), "-cp", KotlinRulesTest.classPath(rewritten), main))
             assertEquals(0, out.second, out.first)
             return out.first.lines().filter { it.isNotEmpty() }
         }

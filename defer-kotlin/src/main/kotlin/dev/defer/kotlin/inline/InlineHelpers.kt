@@ -8,6 +8,7 @@ import dev.defer.kotlin.Trace.log
  * the deferred call belongs to the caller and runs when the caller returns. Legal exactly where every caller
  * is `@Defers` (docs/kotlin.md, "Inline functions").
  */
+@Suppress("NOTHING_TO_INLINE") // inline for its Defer.defer, which must land in the caller
 inline fun closeOnExit(name: String) {
     Defer.defer { log("close", name) }
 }
