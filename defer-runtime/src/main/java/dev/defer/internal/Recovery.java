@@ -31,14 +31,14 @@ public final class Recovery {
             EnumSet.of(StackWalker.Option.SHOW_HIDDEN_FRAMES, StackWalker.Option.RETAIN_CLASS_REFERENCE));
     private static final String API_CLASS = "dev.defer.Defer";
     private static final String RUNTIME_PACKAGE = "dev.defer.internal.";
-    /** {@code Deferred}, {@code Deferred1}, {@code Deferred2}. */
-    private static final String DEFERRED_INTERFACES = "dev.defer.Deferred";
     /** Packages whose frames may stand between two activations of a method that a tool re-dispatches. */
     private static final String[] INTERCEPTION_PACKAGES = {"java.lang.invoke.", "java.lang.reflect.",
         "jdk.internal.reflect.", "sun.reflect.", "org.mockito.", "net.bytebuddy.", "org.powermock.",
         "org.easymock.", "org.spockframework.mock.", "io.mockk."};
     /** How many such frames one re-dispatch may take; Mockito 5's spy takes about 15. */
     private static final int MAX_INTERCEPTION_FRAMES = 64;
+    /** {@code Deferred}, {@code Deferred1}, {@code Deferred2}. */
+    private static final String DEFERRED_INTERFACES = "dev.defer.Deferred";
 
     private Recovery() {
     }

@@ -63,7 +63,10 @@ public final class ClassRewriter {
                         + " so its deferred calls would run at the first one; @Defers is not supported on suspend"
                         + " functions: defer in a regular function that the suspend function calls, or use"
                         + " try/finally");
-            } else if (MethodSelection.isAnnotated(method) && KotlinInlining.isInlineFunction(method)) {
+            }
+        }
+        for (MethodNode method : node.methods) {
+            if (MethodSelection.isAnnotated(method) && KotlinInlining.isInlineFunction(method)) {
                 problems.add(method.name + method.desc + ": a Kotlin inline function is copied into each caller,"
                         + " so its deferred calls would run when the caller returns, and throw in a caller that is"
                         + " not @Defers; @Defers is not supported on inline functions: remove it (an inline"
