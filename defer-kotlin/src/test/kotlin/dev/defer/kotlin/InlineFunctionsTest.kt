@@ -82,6 +82,15 @@ class InlineFunctionsTest {
     }
 
     @Test
+    fun `an inline function of the same file is reported at the call and at its own line`() {
+        val finding = MisuseScanner().scan(classBytes("dev/defer/kotlin/InlineSameFileKt")).single()
+        assertEquals("callsDeferHereWithoutDefers", finding.methodName())
+        assertEquals(sourceLine(SAME_FILE_SOURCE, "deferHere(trace)"), finding.line(), finding.toString())
+        val origin = "InlineSameFile.kt:" + sourceLine(SAME_FILE_SOURCE, "Defer.defer {")
+        assertTrue(finding.reason().contains("the inline function deferHere ($origin)"), finding.reason())
+    }
+
+    @Test
     fun `@Defers on an inline function is refused with the class, the method and the fix`() {
         val e = assertThrows(InstrumentationException::class.java) {
             Instrumenter().instrument(classBytes("dev/defer/kotlin/InlineRefused"))
@@ -120,6 +129,7 @@ class InlineFunctionsTest {
 
         const val MAIN_SOURCES = "src/main/kotlin/dev/defer/kotlin/"
         const val MISUSE_SOURCE = "src/test/kotlin/dev/defer/kotlin/InlineMisuse.kt"
+        const val SAME_FILE_SOURCE = "src/test/kotlin/dev/defer/kotlin/InlineSameFile.kt"
 
         /** The 1-based number of the first line of a source file (from the module's directory) holding the text. */
         fun sourceLine(file: String, text: String): Int {

@@ -41,8 +41,8 @@ final class KotlinLines {
         }
     }
 
-    /** {@code file:line} in a stratum, or null; the Kotlin stratum's file 1 is the class's own, left out. */
-    private static String map(String smap, String stratum, int line, boolean skipOwnFile) {
+    /** {@code file:line} in a stratum, or null; the Kotlin stratum's identity range (own lines) is left out. */
+    private static String map(String smap, String stratum, int line, boolean skipOwnLines) {
         String[] lines = smap.split("\n");
         boolean in = false;
         String section = "";
@@ -69,8 +69,10 @@ final class KotlinLines {
                 int step = Math.max(output.length > 1 ? Integer.parseInt(output[1]) : 1, 1);
                 if (line >= outStart && line < outStart + repeat * step) {
                     String id = start.length > 1 ? start[1] : "1";
-                    return skipOwnFile && id.equals("1") || !files.containsKey(id) ? null
-                            : files.get(id) + ":" + (Integer.parseInt(start[0]) + (line - outStart) / step);
+                    int mapped = Integer.parseInt(start[0]) + (line - outStart) / step;
+                    // File 1's lines mapped onto themselves are the class's own; inlined code maps elsewhere.
+                    return skipOwnLines && id.equals("1") && mapped == line || !files.containsKey(id) ? null
+                            : files.get(id) + ":" + mapped;
                 }
             }
         }

@@ -66,7 +66,8 @@ public final class SourceMap {
      * function's file and line.
      *
      * @param line a line number of the class file
-     * @return the file and line, or null when the line is the class's own or the map does not cover it
+     * @return the file and line (the class's own file too, for an inline function of the same file), or null
+     *     when the line is the class's own or the map does not cover it
      */
     public Location origin(int line) {
         return map("Kotlin", line, true);
@@ -82,7 +83,7 @@ public final class SourceMap {
         return map("KotlinDebug", line, false);
     }
 
-    private Location map(String stratum, int line, boolean skipFirstFile) {
+    private Location map(String stratum, int line, boolean skipOwnLines) {
         List<Range> ranges = strata.get(stratum);
         if (ranges == null) {
             return null;
@@ -90,8 +91,9 @@ public final class SourceMap {
         for (Range range : ranges) {
             Location location = range.map(line);
             if (location != null) {
-                // The Kotlin stratum's first file is the class's own source, mapped onto itself.
-                return skipFirstFile && range.fileId == 1 ? null : location;
+                // The Kotlin stratum maps the class's own lines onto themselves (file 1); inlined code, even
+                // from the same file, maps elsewhere.
+                return skipOwnLines && range.fileId == 1 && location.line() == line ? null : location;
             }
         }
         return null;

@@ -31,6 +31,17 @@ class SourceMapTest {
     }
 
     @Test
+    void anInlineFunctionOfTheSameFileMapsToItsOwnLines() {
+        // O.kt (12 lines): inline fun noArg at line 5, called at lines 9 and 12.
+        SourceMap map = SourceMap.parse("SMAP\nO.kt\nKotlin\n*S Kotlin\n*F\n+ 1 O.kt\no/OKt\n*L\n1#1,13:1\n"
+                + "5#1,2:14\n5#1,2:16\n*S KotlinDebug\n*F\n+ 1 O.kt\no/OKt\n*L\n9#1:14,2\n12#1:16,2\n*E\n");
+        assertNull(map.origin(9));
+        assertEquals("O.kt:5", map.origin(14).toString());
+        assertEquals("O.kt:9", map.callSite(14).toString());
+        assertEquals("O.kt:12", map.callSite(16).toString());
+    }
+
+    @Test
     void absentOrForeignMapsMapNothing() {
         assertNull(SourceMap.parse(null).origin(30));
         assertNull(SourceMap.parse("not an smap").origin(30));
