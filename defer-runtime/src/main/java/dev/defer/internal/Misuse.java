@@ -155,7 +155,9 @@ public final class Misuse {
 
     private static String describe(StackFrame frame) {
         String file = frame.getFileName();
-        String line = frame.getLineNumber() >= 0 ? ":" + frame.getLineNumber() : "";
+        String inlined = file != null && file.endsWith(".kt")
+                ? KotlinLines.describe(frame.getDeclaringClass(), frame.getLineNumber()) : null;
+        String line = inlined != null ? ":" + inlined : frame.getLineNumber() >= 0 ? ":" + frame.getLineNumber() : "";
         return frame.getClassName() + "." + frame.getMethodName()
                 + (file == null ? "" : " (" + file + line + ")");
     }

@@ -3,6 +3,8 @@ package dev.defer.internal;
 import dev.defer.Goexit;
 import dev.defer.Panic;
 import java.lang.StackWalker.StackFrame;
+import java.lang.reflect.Method;
+import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.Iterator;
 
@@ -35,6 +37,8 @@ public final class Recovery {
         "org.easymock.", "org.spockframework.mock.", "io.mockk."};
     /** How many such frames one re-dispatch may take; Mockito 5's spy takes about 15. */
     private static final int MAX_INTERCEPTION_FRAMES = 64;
+    /** {@code Deferred}, {@code Deferred1}, {@code Deferred2}. */
+    private static final String DEFERRED_INTERFACES = "dev.defer.Deferred";
 
     private Recovery() {
     }
@@ -236,9 +240,21 @@ public final class Recovery {
     }
 
     private static boolean isBridge(StackFrame frame) {
+        java.lang.invoke.MethodType type = frame.getMethodType();
         try {
-            return frame.getDeclaringClass()
-                    .getDeclaredMethod(frame.getMethodName(), frame.getMethodType().parameterArray()).isBridge();
+            Method method = frame.getDeclaringClass().getDeclaredMethod(frame.getMethodName(), type.parameterArray());
+            if (method.getReturnType() == type.returnType()) {
+                return method.isBridge();
+            }
+            // A bridge that differs only in its return type (Kotlin's lambda class: invoke()V and the bridge
+            // invoke()Object): getDeclaredMethod picks either, so match the frame's whole type.
+            for (Method candidate : frame.getDeclaringClass().getDeclaredMethods()) {
+                if (candidate.getName().equals(frame.getMethodName()) && candidate.getReturnType() == type.returnType()
+                        && Arrays.equals(candidate.getParameterTypes(), type.parameterArray())) {
+                    return candidate.isBridge();
+                }
+            }
+            return false;
         } catch (NoSuchMethodException | SecurityException e) {
             return false;
         }
@@ -252,7 +268,40 @@ public final class Recovery {
     }
 
     private static boolean isAdapter(StackFrame frame) {
-        return isLambdaPlumbing(frame.getDeclaringClass());
+        Class<?> type = frame.getDeclaringClass();
+        return isLambdaPlumbing(type) || isKotlinAdapterClass(type);
+    }
+
+    /**
+     * Whether a class is the one Kotlin makes, under {@code -Xsam-conversions=class}, to pass a function
+     * reference ({@code ::f}, {@code obj::f}, {@code Defer::recover}) or a function value ({@code () -> Unit})
+     * as a {@code Deferred}: its {@code run} only calls the target, as a lambda's hidden class does for javac.
+     * A reference's class is synthetic (the class of a lambda the user wrote, {@code { f() }}, whose call of
+     * {@code f} makes {@code f} a helper as in Go, is not, nor is any class javac makes for source code); a
+     * function value's is Kotlin's SAM wrapper, {@code Outer$sam$dev_defer_Deferred$0}, whose one field is the
+     * {@code kotlin.jvm.functions.FunctionN} it calls.
+     */
+    static boolean isKotlinAdapterClass(Class<?> type) {
+        if (type.isHidden() || !implementsDeferred(type)) {
+            return false;
+        }
+        if (type.isSynthetic()) {
+            return true;
+        }
+        if (!type.getName().contains("$sam$dev_defer_Deferred")) {
+            return false;
+        }
+        java.lang.reflect.Field[] fields = type.getDeclaredFields();
+        return fields.length == 1 && fields[0].getType().getName().startsWith("kotlin.jvm.functions.Function");
+    }
+
+    private static boolean implementsDeferred(Class<?> type) {
+        for (Class<?> implemented : type.getInterfaces()) {
+            if (implemented.getName().startsWith(DEFERRED_INTERFACES)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
