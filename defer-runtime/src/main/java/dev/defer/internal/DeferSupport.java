@@ -12,8 +12,9 @@ import java.util.Arrays;
  *
  * <p>A rewritten method calls {@link #enter} once, keeps the returned {@link Invocation} in a local, passes
  * it to {@code defer} at every {@code Defer.defer} call site, to an {@code exit} method at every
- * {@code return} (the return value goes in, the possibly changed result comes out), and to a {@code panic}
- * method from the catch-all handler around its body. The value comes first and the invocation last in
+ * {@code return} (the return value goes in, the possibly changed result comes out), and to {@link #finish}
+ * from the catch-all handler around its body (since ABI 4; the {@code panicX} methods before). An open-coded
+ * method calls nothing on its normal path; its handler calls {@link #handOverAll}, then {@link #finish}. The value comes first and the invocation last in
  * every descriptor, so that the generated code only loads the local after the value already on the stack.
  *
  * <p>Not API: application code must not call this class.
@@ -71,9 +72,9 @@ public final class DeferSupport {
     }
 
     /**
-     * Sets up the invocation an open-coded method's handler hands its pending deferred calls to. It joins
-     * the thread's stack only when {@code panicX} runs it, so a handler that fails half-way leaves
-     * nothing behind.
+     * Sets up the invocation an open-coded method's handler hands its pending deferred calls to (ABI 3; since
+     * ABI 4 the handler calls {@link #handOverAll}). It joins the thread's stack only when {@code panicX} runs
+     * it, so a handler that fails half-way leaves nothing behind.
      *
      * @param owner the class that declares the method
      * @param method the method's name and descriptor
