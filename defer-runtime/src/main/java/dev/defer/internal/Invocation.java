@@ -133,55 +133,8 @@ public final class Invocation {
      * @return the reference result slot; a primitive one stays in {@link #primitive} until the next enter
      */
     Object finish(Throwable thrown) {
-        DeferThread t = thread;
-        Throwable left;
-        Object result;
-        boolean done = false;
-        try {
-            // This invocation's body is over: it is the top, and whatever is above was left by an
-            // abnormal exit. An open-coded method's invocation joins the stack only here. (Tests before the
-            // reference stores here spare their write barriers in the common case.)
-            if (t.top != this) {
-                if (thrown != null) {
-                    thrown = runUnwound(t, thrown);
-                }
-                t.top = this;
-            }
-            if (thrown != null) {
-                panic = thrown;
-                goexit = pendingGoexit(thrown, 0);
-            }
-            if (end != recordStackBase) {
-                if (thrown instanceof StackOverflowError && below != null) {
-                    reserveStack(RESERVE_FRAMES);
-                }
-                runDeferredCalls(t);
-            }
-            left = panic;
-            result = reference;
-            done = true;
-        } finally {
-            // The writes of pop(), made here rather than through a call, which a stack overflow could stop.
-            // Resetting panic and goexit here keeps them null outside finish, as the test above expects.
-            reference = null;
-            panic = null;
-            goexit = null;
-            // A reused object must not let a later deferred call at the same record re-throw this panic.
-            recoveredPanic = null;
-            // Left on the stack only when something escaped with calls still to run, here or above.
-            if (done || end == recordStackBase && t.top == this) {
-                t.top = below;
-                owner = null;
-                method = null;
-                if (t.slots.length > DeferThread.RECORD_STACK_LIMIT) {
-                    t.trimSlots();
-                }
-            }
-        }
-        if (left != null) {
-            throw DeferThread.sneakyThrow(left);
-        }
-        return result;
+        // One loop for every way an invocation ends: see DeferSupport.finish.
+        return DeferSupport.finish(thrown, this, DeferSupport.OBJECT_RESULT);
     }
 
     /**
@@ -197,7 +150,7 @@ public final class Invocation {
      * record would be spent, its call lost). The thread's first invocation has nobody below to leave its
      * calls to, so it runs them whatever is left.
      */
-    private static int reserveStack(int frames) {
+    static int reserveStack(int frames) {
         return frames == 0 ? 0 : reserveStack(frames - 1) + 1;
     }
 
@@ -208,7 +161,7 @@ public final class Invocation {
      *
      * @return the panic after their calls
      */
-    private Throwable runUnwound(DeferThread t, Throwable thrown) {
+    Throwable runUnwound(DeferThread t, Throwable thrown) {
         Throwable now = thrown;
         for (Invocation above = t.top; above != null && above.depth > depth; above = above.below) {
             if (above.end != above.recordStackBase) {
@@ -272,7 +225,7 @@ public final class Invocation {
      * throwables by a callee whose deferred call panicked during the Goexit. Go never cancels a Goexit:
      * when a caller recovers that panic, the Goexit goes on unwinding.
      */
-    private static Goexit pendingGoexit(Throwable thrown, int depth) {
+    static Goexit pendingGoexit(Throwable thrown, int depth) {
         if (thrown instanceof Goexit) {
             return (Goexit) thrown;
         }

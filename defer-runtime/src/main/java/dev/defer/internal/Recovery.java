@@ -31,6 +31,7 @@ public final class Recovery {
             EnumSet.of(StackWalker.Option.SHOW_HIDDEN_FRAMES, StackWalker.Option.RETAIN_CLASS_REFERENCE));
     private static final String API_CLASS = "dev.defer.Defer";
     private static final String RUNTIME_PACKAGE = "dev.defer.internal.";
+    private static final String SUPPORT_CLASS = DeferSupport.class.getName();
     /** Packages whose frames may stand between two activations of a method that a tool re-dispatches. */
     private static final String[] INTERCEPTION_PACKAGES = {"java.lang.invoke.", "java.lang.reflect.",
         "jdk.internal.reflect.", "sun.reflect.", "org.mockito.", "net.bytebuddy.", "org.powermock.",
@@ -315,11 +316,18 @@ public final class Recovery {
     }
 
     /**
-     * Whether the frame is {@link DeferRecord#call}, the only method of that class that calls out: the
-     * class name is enough, and asking a frame for its method name costs more than the rest of the walk.
+     * Whether the frame is one of the two run loops, {@link DeferSupport#finish} (every exit and panic) or
+     * {@link DeferRecord#call} (the calls of unwound invocations), which start deferred calls. DeferRecord's
+     * class name is enough (asking a frame for its method name costs more than the rest of the walk);
+     * DeferSupport has other methods, so there the name is asked too.
      */
     private static boolean isDeferredCallStart(StackFrame frame) {
-        return frame != null && frame.getClassName().equals(DeferRecord.CALLER_CLASS);
+        if (frame == null) {
+            return false;
+        }
+        String name = frame.getClassName();
+        return name.equals(DeferRecord.CALLER_CLASS)
+                || name.equals(SUPPORT_CLASS) && frame.getMethodName().equals("finish");
     }
 
     private static StackFrame next(Iterator<StackFrame> frames) {
