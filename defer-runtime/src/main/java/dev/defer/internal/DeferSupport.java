@@ -273,7 +273,8 @@ public final class DeferSupport {
     public static void exitVoid(Invocation invocation) {
         DeferThread thread = invocation.thread;
         if (invocation.end != invocation.recordStackBase || thread.slots.length > DeferThread.RECORD_STACK_LIMIT) {
-            leave(invocation);
+            // The run loop called from here: a deferred call that fails shows two runtime frames, not four.
+            finish(null, invocation, VOID_RESULT);
             return;
         }
         // Invocation.pop's writes, written out here: see "Stack depth" in docs/design.md.
@@ -375,7 +376,9 @@ public final class DeferSupport {
     public static Object exitObject(Object value, Invocation invocation) {
         DeferThread thread = invocation.thread;
         if (invocation.end != invocation.recordStackBase || thread.slots.length > DeferThread.RECORD_STACK_LIMIT) {
-            return leave(value, invocation);
+            invocation.reference = value;
+            // The run loop called from here, with nothing live after it: see exitVoid.
+            return finish(null, invocation, OBJECT_RESULT);
         }
         // Invocation.pop's writes, written out here: see "Stack depth" in docs/design.md.
         thread.top = invocation.below;
@@ -393,34 +396,18 @@ public final class DeferSupport {
         invocation.push(arity, checkNotNull(call), a, b);
     }
 
-    /** The rare cases of an exit: deferred calls to run, or a record stack to trim. */
-    private static void leave(Invocation invocation) {
-        if (invocation.hasDeferredCalls()) {
-            invocation.finish(null);
-        } else {
-            invocation.pop();
-        }
-    }
-
-    /** See {@link #leave(Invocation)}, for a primitive result: its raw bits in, the result slot's out. */
+    /**
+     * The rare cases of an exit with a primitive result, deferred calls to run or a record stack to trim: its
+     * raw bits in, the result slot's out. (A void or reference result calls {@link #finish} directly.)
+     */
     private static long leave(long bits, Invocation invocation) {
         if (!invocation.hasDeferredCalls()) {
             invocation.pop();
             return bits;
         }
         invocation.primitive = bits;
-        invocation.finish(null);
+        finish(null, invocation, OBJECT_RESULT);
         return invocation.primitive;
-    }
-
-    /** See {@link #leave(Invocation)}, for a reference result. */
-    private static Object leave(Object value, Invocation invocation) {
-        if (!invocation.hasDeferredCalls()) {
-            invocation.pop();
-            return value;
-        }
-        invocation.reference = value;
-        return invocation.finish(null);
     }
 
     /**

@@ -45,6 +45,21 @@ class DeferredFailureTraceTest {
             throw new IllegalArgumentException("panic");
         }
 
+        /** A stack-style record whose deferred call fails at a normal return of a void method. */
+        @Defers
+        static void stackRecordReturningVoid() {
+            Defer.defer(FAIL);
+        }
+
+        /** A pooled record whose deferred call fails at a normal return of a reference. */
+        @Defers
+        static String loopRecordReturningObject() {
+            for (int i = 0; i < 1; i++) {
+                Defer.defer(Target::fail);
+            }
+            return "result";
+        }
+
         /** A pooled record: the site is on a cycle. */
         @Defers
         static void loopRecord() {
@@ -73,10 +88,31 @@ class DeferredFailureTraceTest {
         });
     }
 
+    /**
+     * At a normal return of a records method, the exit entry point ({@code exitVoid}, {@code exitObject}) calls
+     * the run loop: two runtime frames (an open-coded method runs its calls inline, with none).
+     */
+    @Test
+    void aFailureAtANormalReturnHasTwoRuntimeFrames() {
+        assertRuntimeFrames("stackRecordReturningVoid", () -> {
+            Target.stackRecordReturningVoid();
+            return 0;
+        }, false, 2);
+        assertRuntimeFrames("loopRecordReturningObject", () -> Target.loopRecordReturningObject().length(), false, 2);
+    }
+
     private static void assertAtMostOneRuntimeFrame(String method, Supplier<Integer> call) {
+        assertRuntimeFrames(method, call, true, 1);
+    }
+
+    private static void assertRuntimeFrames(String method, Supplier<Integer> call, boolean panicking, int most) {
         IllegalStateException thrown = assertThrows(IllegalStateException.class, call::get);
-        // S9: the failure replaced the panic, which it keeps.
-        assertEquals("panic", thrown.getSuppressed()[0].getMessage());
+        if (panicking) {
+            // S9: the failure replaced the panic, which it keeps.
+            assertEquals("panic", thrown.getSuppressed()[0].getMessage());
+        } else {
+            assertEquals(0, thrown.getSuppressed().length, "no panic was running");
+        }
         StackTraceElement[] trace = thrown.getStackTrace();
         int caller = -1;
         for (int i = 1; i < trace.length; i++) {
@@ -92,9 +128,9 @@ class DeferredFailureTraceTest {
             between.add(trace[i].getClassName() + "." + trace[i].getMethodName());
         }
         long runtime = between.stream().filter(frame -> frame.startsWith(RUNTIME)).count();
-        assertTrue(runtime <= 1 && runtime == between.size(), method + ": between the failed deferred call ("
-                + trace[0] + ") and its @Defers method the stack trace shows " + between + "; at most one "
-                + "dev.defer.internal frame (DeferSupport.finish, the run loop) is expected: see 'Panics and "
-                + "recover' in docs/design.md");
+        assertTrue(runtime <= most && runtime == between.size(), method + ": between the failed deferred call ("
+                + trace[0] + ") and its @Defers method the stack trace shows " + between + "; at most " + most
+                + " dev.defer.internal frame(s) (the exit entry point and DeferSupport.finish, the run loop) are "
+                + "expected: see 'Panics and recover' in docs/design.md");
     }
 }
