@@ -93,6 +93,14 @@ suspend fun panicsUnrecovered(events: Events): String {
     throw IllegalArgumentException("unrecovered")
 }
 
+/** A deferred call that throws during a panic after resuming replaces it, keeping it as suppressed (S9). */
+@Defers
+suspend fun deferredCallPanics(): String {
+    Defer.defer { throw IllegalStateException("second") }
+    delay(2)
+    throw IllegalArgumentException("first")
+}
+
 /** result() sees the function's value, setResult() changes what the caller gets. */
 @Defers
 suspend fun doublesItsResult(x: Int): Int {
@@ -224,6 +232,13 @@ fun cases(): List<String> = runBlocking {
     }
     lines.add("unrecovered: $events | $escaped")
 
+    val replaced = try {
+        deferredCallPanics()
+    } catch (e: IllegalStateException) {
+        "escaped " + e.message + ", suppressed " + e.suppressed.joinToString { it.message.toString() }
+    }
+    lines.add("replaced panic: $replaced")
+
     lines.add("result: " + doublesItsResult(20))
 
     events = Events()
@@ -280,6 +295,7 @@ val EXPECTED = listOf(
     "resuming thread: same thread",
     "panic after resuming: recovered boom",
     "unrecovered: deferred, recover() not called | escaped unrecovered",
+    "replaced panic: escaped second, suppressed first",
     "result: 42",
     "never suspends: returned 5 | deferred, result 5",
     "tail call: returned opened | gate opens | deferred, result opened",
