@@ -85,6 +85,17 @@ suspend fun panicsAfterResuming(): String {
     throw IllegalStateException("boom")
 }
 
+/** A panic of the first entry, before any suspension: the handler runs the deferred calls inline. */
+@Defers
+suspend fun panicsBeforeSuspending(x: Int): String {
+    Defer.defer { Defer.setResult("recovered " + (Defer.recover() as Throwable).message + " at once") }
+    if (x > 0) {
+        throw IllegalStateException("early")
+    }
+    delay(1)
+    return "unreached"
+}
+
 /** A panic that no deferred call recovers reaches the caller, after the deferred calls ran. */
 @Defers
 suspend fun panicsUnrecovered(events: Events): String {
@@ -222,6 +233,7 @@ fun cases(): List<String> = runBlocking {
 
     lines.add("resuming thread: " + withContext(Dispatchers.Default) { runsOnTheResumingThread() })
     lines.add("panic after resuming: " + withContext(Dispatchers.Default) { panicsAfterResuming() })
+    lines.add("panic before suspending: " + panicsBeforeSuspending(1))
 
     events = Events()
     val escaped = try {
@@ -294,6 +306,7 @@ val EXPECTED = listOf(
     "after resuming: returned 3 | third xy | second 2 | first",
     "resuming thread: same thread",
     "panic after resuming: recovered boom",
+    "panic before suspending: recovered early at once",
     "unrecovered: deferred, recover() not called | escaped unrecovered",
     "replaced panic: escaped second, suppressed first",
     "result: 42",
