@@ -3,7 +3,11 @@ package dev.defer.kotlin
 import dev.defer.kotlin.coro.EXPECTED
 import dev.defer.kotlin.coro.cases
 import dev.defer.Deferred
+import dev.defer.instrument.MisuseScanner
 import dev.defer.internal.DeferSupport
+import dev.defer.kotlin.coro.Repository
+import dev.defer.kotlin.coro.Service
+import dev.defer.kotlin.coro.Store
 import org.junit.jupiter.api.Assertions.assertEquals
 import org.junit.jupiter.api.Assertions.assertThrows
 import org.junit.jupiter.api.Assertions.assertTrue
@@ -39,6 +43,15 @@ class CoroutineDefersTest {
         assertEquals(0, out.second, out.first)
         assertEquals(EXPECTED, out.first.lines().filter { it.isNotEmpty() })
         assertEquals(EXPECTED, runRewritten(classes, dir))
+    }
+
+    /** `check` and the plugin's misuse scan: defers in @Defers suspend functions, `$suspendImpl` bodies included, are fine. */
+    @Test
+    fun `the misuse scan finds nothing in @Defers suspend functions`() {
+        for (type in listOf(Class.forName(MAIN), Repository::class.java, Store::class.java, Service::class.java)) {
+            val bytes = type.getResourceAsStream(type.name.substringAfterLast('.') + ".class")!!.use { it.readAllBytes() }
+            assertEquals(emptyList<Any>(), MisuseScanner().scan(bytes), type.name)
+        }
     }
 
     @Test

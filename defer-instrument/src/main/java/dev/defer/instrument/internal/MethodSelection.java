@@ -45,9 +45,10 @@ public final class MethodSelection {
     /**
      * kotlinc compiles an {@code open} suspend function (or one with a body in an interface) to a method
      * {@code f} that only calls a static synthetic {@code f$suspendImpl(Owner, args, Continuation)}, which
-     * holds the body and its state machine, without the annotations: the body's {@code Defer.defer} calls
-     * are {@code f}'s, so {@code f$suspendImpl} is taken with {@code f}. (Rewriting {@code f} too only
-     * wraps its completion once more, with no deferred call of its own.)
+     * holds the body and its state machine. It copies {@code f}'s annotations there, but a type-level
+     * {@code @Defers} does not cover a synthetic method: the body's {@code Defer.defer} calls are {@code f}'s,
+     * so {@code f$suspendImpl} is taken with {@code f}. (Rewriting {@code f} too only wraps its completion
+     * once more, with no deferred call of its own.)
      */
     private Set<String> suspendImpls(ClassNode node) {
         Set<String> impls = new HashSet<>();

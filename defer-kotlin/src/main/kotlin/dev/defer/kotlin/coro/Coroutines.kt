@@ -211,13 +211,22 @@ interface Store {
 
 class FileStore : Store
 
-/** `@Defers` on the class covers its suspend functions. */
+/**
+ * `@Defers` on the class covers its suspend functions, an open one's synthetic `ping$suspendImpl` (which holds
+ * its body) included.
+ */
 @Defers
-class Service(private val events: Events) {
+open class Service(private val events: Events) {
     suspend fun call(): String {
         Defer.defer { events.add("type-level deferred, recovered " + (Defer.recover() as Throwable).message) }
         yield()
         error("service down")
+    }
+
+    open suspend fun ping(): String {
+        Defer.defer { events.add("type-level open deferred, result " + Defer.result()) }
+        delay(1)
+        return "pong"
     }
 }
 
@@ -279,6 +288,8 @@ fun cases(): List<String> = runBlocking {
     lines.add("interface default: returned " + FileStore().save(events) + " | $events")
     events = Events()
     lines.add("type-level: returned " + Service(events).call() + " | $events")
+    events = Events()
+    lines.add("type-level open: returned " + Service(events).ping() + " | $events")
 
     events = Events()
     lines.add("nested: returned " + outer(events) + " | $events")
@@ -317,6 +328,7 @@ val EXPECTED = listOf(
     "open member: returned 4 | open body ends | open deferred, result 4",
     "interface default: returned saved | interface body ends | interface deferred",
     "type-level: returned null | type-level deferred, recovered service down",
+    "type-level open: returned pong | type-level open deferred, result pong",
     "nested: returned 7 | inner deferred | outer got 7 | outer deferred",
     "concurrent: 1000 coroutines, sum 1498500, deferred ran once in 1000, mixed up in 0",
 )
