@@ -85,7 +85,12 @@ public final class Defer {
 
     /**
      * Panics: throws {@code value} itself when it is a {@link Throwable} (checked ones too, unwrapped),
-     * else a {@link Panic} carrying it. Go: {@code panic(v)}.
+     * else a {@link Panic} carrying it, whose stack trace starts at the caller. Go: {@code panic(v)}.
+     *
+     * <p>Re-panicking keeps where the panic started: in the deferred call that recovered a panic, while it
+     * runs, {@code Defer.panic} of the very value {@link #recover()} returned throws that same {@code Panic}
+     * again (Go 1.25 prints it once, {@code [recovered, repanicked]}), so its stack trace still shows the
+     * line that failed. A recovered throwable is thrown as it is anyway.
      *
      * @param value the panic value; {@code null} panics with a {@code Panic} whose value is null
      * @return never returns normally; the return type lets callers write {@code throw Defer.panic(v)}
@@ -94,7 +99,11 @@ public final class Defer {
         if (value instanceof Throwable) {
             throw DeferThread.sneakyThrow((Throwable) value);
         }
-        throw new Panic(value);
+        Panic recovered = Recovery.repanic(value);
+        if (recovered != null) {
+            throw recovered;
+        }
+        throw Panic.fromCallerOf(Defer.class, value);
     }
 
     /**

@@ -145,11 +145,18 @@ final class DeferTransformer implements ClassFileTransformer {
     public byte[] transform(Module module, ClassLoader loader, String className, Class<?> classBeingRedefined,
             ProtectionDomain protectionDomain, byte[] classFile) {
         try {
-            if (!ready && worker.started && needsRewrite(loader, className, classFile)) {
-                // The first class to rewrite: the rewrite's own classes (the shaded ASM) are loaded and initialised
-                // on the worker, with stack to spare, rather than by premain, so a JVM that never loads a @Defers
-                // class never pays for them.
-                return worker.transform(new RewriteWorker.Request(loader, className, classFile));
+            if (!ready && worker.started) {
+                if (needsRewrite(loader, className, classFile)) {
+                    // The first class to rewrite: the rewrite's own classes (the shaded ASM) are loaded and
+                    // initialised on the worker, with stack to spare, rather than by premain, so a JVM that never
+                    // loads a @Defers class never pays for them.
+                    return worker.transform(new RewriteWorker.Request(loader, className, classFile));
+                }
+                if (!options.verbose && lost.count == lost.reported) {
+                    // Answered: the scan below would only repeat the one just made. Until the first @Defers
+                    // class, every class of the start-up comes here, and meets the scan interpreted.
+                    return null;
+                }
             }
             return transform(loader, className, classFile, log);
         } catch (StackOverflowError overflow) {

@@ -21,7 +21,8 @@ import java.util.List;
  * </pre>
  *
  * Exit codes: 0 when all is well, 1 when a class cannot be rewritten or a {@code Defer.defer} can never succeed
- * (with {@code instrument}, OUT is written all the same), 2 for bad arguments or an I/O error.
+ * (with {@code instrument}, nothing is written then: every class is checked before any is written, and
+ * {@code --allow-misuse} lets misuse through), 2 for bad arguments or an I/O error.
  */
 public final class Main {
     static final int OK = 0;
@@ -38,10 +39,11 @@ public final class Main {
             "              then runs without -javaagent, with defer-runtime on its class path",
             "  check       reports, without writing anything, every Defer.defer call that can never succeed and",
             "              every class that cannot be rewritten",
-            "  --verbose       prints each rewritten method",
+            "  --verbose       prints each rewritten method, and each class skipped as rewritten already",
             "  --allow-misuse  instrument only: reports misplaced Defer.defer calls as warnings (exit code 0)",
             "",
-            "exit code: 0 all well, 1 misuse or a class that cannot be rewritten, 2 bad arguments or I/O error",
+            "exit code: 0 all well, 1 misuse or a class that cannot be rewritten (instrument then writes nothing),",
+            "           2 bad arguments or I/O error",
             "as an agent: java -javaagent:defer-agent.jar[=verbose,dump=DIR,all=PREFIX[:PREFIX...]] ...");
 
     private Main() {
@@ -131,19 +133,23 @@ public final class Main {
             if (Files.exists(out) && !Files.isDirectory(out)) {
                 return usage(err, "IN " + in + " is a folder, so OUT must be a folder, but " + out + " is a file");
             }
-            report = new OfflineInstrumenter().rewriteDirectory(in, out);
+            report = new OfflineInstrumenter().rewriteDirectory(in, out, allowMisuse);
         } else if (Files.isRegularFile(in)) {
             if (Files.isDirectory(out)) {
                 return usage(err, "IN " + in + " is a jar, so OUT must be a jar, but " + out + " is a folder");
             }
-            report = new OfflineInstrumenter().rewriteJar(in, out);
+            report = new OfflineInstrumenter().rewriteJar(in, out, allowMisuse);
         } else {
             return usage(err, "IN " + in + " does not exist");
         }
         print(report, verbose, allowMisuse, stdout, err);
         stdout.println("defer-agent: instrument " + in + " -> " + out + ": " + report.summary());
-        boolean misuse = !report.misuse().isEmpty() && !allowMisuse;
-        return report.failures().isEmpty() && !misuse ? OK : PROBLEMS;
+        if (!report.written()) {
+            err.println("defer-agent: error: nothing written to " + out + " (" + in + " is as it was): fix the"
+                    + " problems above" + (report.failures().isEmpty() ? ", or pass --allow-misuse" : ""));
+            return PROBLEMS;
+        }
+        return OK;
     }
 
     private static int check(Path in, boolean verbose, PrintStream stdout, PrintStream err) throws IOException {
@@ -167,6 +173,9 @@ public final class Main {
                     stdout.println("defer-agent: rewrote " + rewritten.className() + "."
                             + VerboseText.method(method));
                 }
+            }
+            for (String path : report.alreadyRewrittenClasses()) {
+                stdout.println("defer-agent: skipped " + OfflineInstrumenter.classNameOf(path) + ": already rewritten");
             }
         }
         for (String warning : report.warnings()) {

@@ -123,14 +123,30 @@ class MainTest {
     @Test
     void instrumentReportsMisuseAndFailsUnlessAllowed() throws IOException {
         Path in = classes(true);
+        byte[] good = Files.readAllBytes(in.resolve("test/Good.class"));
         assertEquals(Main.PROBLEMS, run("instrument", in.toString(), temp.resolve("out").toString()));
         assertEquals("defer-agent: error: Defer.defer can never succeed in test.Bad.run (Bad.java:42): the method is"
-                + " not @Defers; annotate it (or its class) with @dev.defer.Defers" + System.lineSeparator(), err());
-        assertTrue(Files.exists(temp.resolve("out/test/Good.class")), "OUT is written all the same");
+                + " not @Defers; annotate it (or its class) with @dev.defer.Defers" + System.lineSeparator()
+                + "defer-agent: error: nothing written to " + temp.resolve("out") + " (" + in + " is as it was): fix"
+                + " the problems above, or pass --allow-misuse" + System.lineSeparator(), err());
+        assertFalse(Files.exists(temp.resolve("out")), "nothing written");
+        err.reset();
+        assertEquals(Main.PROBLEMS, run("instrument", in.toString(), in.toString()));
+        assertArrayEquals(good, Files.readAllBytes(in.resolve("test/Good.class")), "IN is as it was");
         err.reset();
         assertEquals(Main.OK, run("instrument", "--allow-misuse", in.toString(), in.toString()));
         assertTrue(err().startsWith("defer-agent: warning: Defer.defer can never succeed in test.Bad.run (Bad.java:42)"),
                 err());
+        assertTrue(new Instrumenter().isRewritten(Files.readAllBytes(in.resolve("test/Good.class"))));
+    }
+
+    @Test
+    void verboseNamesEachClassSkippedAsRewrittenAlready() throws IOException {
+        Path in = classes(false);
+        assertEquals(Main.OK, run("instrument", in.toString(), in.toString()), err());
+        out.reset();
+        assertEquals(Main.OK, run("instrument", "--verbose", in.toString(), in.toString()), err());
+        assertTrue(out().contains("defer-agent: skipped test.Good: already rewritten"), out());
     }
 
     @Test

@@ -3,6 +3,7 @@ package dev.defer.agent;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -41,6 +42,27 @@ class RewriteWorkerTest {
         assertTrue(log().contains("defer-agent: rewrote test.Handed.work()"), log());
         assertTrue(log().contains("defer-agent: rewrote test.Handed on the agent's own thread: the stack of the thread"
                 + " that loaded it overflowed in the rewrite"), log());
+    }
+
+    /**
+     * Until the first {@code @Defers} class, {@code transform} answers a class that needs no rewrite from its first
+     * walk of the constant pool; with verbose it still goes on to the misuse scan.
+     */
+    @Test
+    void beforeTheFirstRewriteAPlainClassIsAnsweredAtOnceAndVerboseStillWarns() {
+        ClassLoader loader = getClass().getClassLoader();
+        DeferTransformer quiet = new DeferTransformer(AgentOptions.parse(""), log);
+        quiet.startWorker(null);
+        assertNull(quiet.transform(null, loader, "test/Plain", null, null, TestClasses.misuseOnly("test/Plain", 7)));
+        assertEquals("", log());
+
+        DeferTransformer verbose = new DeferTransformer(AgentOptions.parse("verbose"), log);
+        verbose.startWorker(null);
+        assertNull(verbose.transform(null, loader, "test/Plain", null, null, TestClasses.misuseOnly("test/Plain", 7)));
+        assertTrue(log().contains("defer-agent: warning: Defer.defer can never succeed in test.Plain.run (Plain.java:7)"),
+                log());
+        assertNotNull(verbose.transform(null, loader, "test/Good", null, null, TestClasses.sample("test/Good", 12)),
+                "the first @Defers class is rewritten (on the worker)");
     }
 
     @Test

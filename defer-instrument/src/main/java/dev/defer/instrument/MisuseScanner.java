@@ -1,7 +1,9 @@
 package dev.defer.instrument;
 
 import dev.defer.instrument.internal.ClassScan;
+import dev.defer.instrument.internal.KotlinInlining;
 import dev.defer.instrument.internal.MethodSelection;
+import dev.defer.instrument.internal.SourceMap;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -77,23 +79,44 @@ public final class MisuseScanner {
             throw new IllegalArgumentException("cannot read a class file: " + e, e);
         }
         MethodSelection selection = new MethodSelection(node, rewriteAll.test(node.name));
+        SourceMap lines = SourceMap.parse(node.sourceDebug);
         List<Finding> findings = new ArrayList<>();
         for (MethodNode method : node.methods) {
-            boolean rewritten = selection.isSelected(method);
+            // An inline function's own body is never what runs in Kotlin: callers copy it, and each copy is
+            // judged where it lands, in the caller.
+            boolean rewritten = selection.isSelected(method) || KotlinInlining.isInlineFunction(method);
+            List<KotlinInlining.InlinedCall> inlined = null;
             int line = -1;
             for (AbstractInsnNode insn = method.instructions.getFirst(); insn != null; insn = insn.getNext()) {
                 if (insn instanceof LineNumberNode) {
                     line = ((LineNumberNode) insn).line;
                 } else if (!rewritten && isDeferCall(insn)) {
-                    findings.add(new Finding(node, method, line, reasonOutside(node, method)));
+                    inlined = inlined != null ? inlined : KotlinInlining.inlinedCalls(method);
+                    KotlinInlining.InlinedCall call = KotlinInlining.enclosing(inlined, method.instructions.indexOf(insn));
+                    String reason = call == null ? reasonOutside(node, method)
+                            : reasonInlined(call.function(), lines.origin(line));
+                    findings.add(new Finding(node, method, ownLine(lines, line), reason));
                 } else if (referencesDefer(insn)) {
-                    findings.add(new Finding(node, method, line, "Defer::defer as a method reference is never"
-                            + " rewritten, so calling it always throws; call Defer.defer(...) directly in the body"
-                            + " of a @Defers method"));
+                    findings.add(new Finding(node, method, ownLine(lines, line), "Defer::defer as a method"
+                            + " reference is never rewritten, so calling it always throws; call Defer.defer(...)"
+                            + " directly in the body of a @Defers method"));
                 }
             }
         }
         return findings;
+    }
+
+    /** A line of the class's own source file: Kotlin's inlined code is reported at the call that inlined it. */
+    private static int ownLine(SourceMap lines, int line) {
+        SourceMap.Location call = line < 0 || lines.origin(line) == null ? null : lines.callSite(line);
+        return call != null ? call.line() : line;
+    }
+
+    private static String reasonInlined(String function, SourceMap.Location origin) {
+        return "the inline function " + function + (origin == null ? "" : " (" + origin + ")") + " calls"
+                + " Defer.defer, and Kotlin copies that call into this function, which is not @Defers, so it always"
+                + " throws; annotate this function (or its class) with @dev.defer.Defers, as every function that"
+                + " calls " + function + " must be, and its deferred calls run when this function returns";
     }
 
     private static boolean isDeferCall(AbstractInsnNode insn) {

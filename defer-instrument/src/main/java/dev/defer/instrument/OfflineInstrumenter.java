@@ -12,8 +12,10 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Enumeration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.regex.Pattern;
 import java.util.zip.CRC32;
 import java.util.zip.ZipEntry;
@@ -31,6 +33,11 @@ import java.util.zip.ZipOutputStream;
  * folder) is never touched: it has no code. A class that carries the rewrite's {@code dev.defer.Rewritten}
  * attribute is never rewritten again, so running a rewrite twice, or the agent over its output, changes
  * nothing; it is still scanned for misuse, which a rewrite does not remove.
+ *
+ * <p>All or nothing: a rewrite checks every class first, in memory, and writes nothing at all (a class folder
+ * rewritten in place, or a jar, stays byte for byte as it was; no output is created) when a class cannot be
+ * rewritten or, unless misuse is allowed, when a {@code Defer.defer} call can never succeed. A build that
+ * fails on the report then leaves the classes as the compiler wrote them, and a fixed build starts from them.
  */
 public final class OfflineInstrumenter {
     private static final Pattern VERSIONED = Pattern.compile("META-INF/versions/[0-9]+/.+");
@@ -69,22 +76,51 @@ public final class OfflineInstrumenter {
         return !path.startsWith("META-INF/") || VERSIONED.matcher(path).matches();
     }
 
+    /**
+     * The binary name of the class a class file of a folder or jar holds, from its path.
+     *
+     * @param path e.g. {@code com/example/App.class} or {@code META-INF/versions/21/com/example/App.class}
+     * @return e.g. {@code com.example.App}
+     */
+    public static String classNameOf(String path) {
+        String name = path.substring(0, path.length() - ".class".length());
+        if (name.startsWith("META-INF/versions/")) {
+            name = name.substring(name.indexOf('/', "META-INF/versions/".length()) + 1);
+        }
+        return name.replace('/', '.');
+    }
+
     private static boolean isModuleInfo(String path) {
         return path.equals("module-info.class") || path.endsWith("/module-info.class");
+    }
+
+    /**
+     * Rewrites a class folder, unless a check fails: {@link #rewriteDirectory(Path, Path, boolean)} with misuse
+     * not allowed.
+     *
+     * @param in the class folder
+     * @param out where to write, created if needed; {@code in} itself, or a folder outside it
+     * @return what was done and found; {@link Report#written()} tells whether anything was written
+     * @throws IOException when a file cannot be read or written
+     */
+    public Report rewriteDirectory(Path in, Path out) throws IOException {
+        return rewriteDirectory(in, out, false);
     }
 
     /**
      * Rewrites a class folder. With {@code out} equal to {@code in} the classes are rewritten in place (each
      * replaced at once, never left half-written); otherwise every file of {@code in} is copied to {@code out}
      * with the classes rewritten, and {@code in} is left as it was. Every file keeps the POSIX permissions of the
-     * file it was read from.
+     * file it was read from. Nothing is written when a class cannot be rewritten, nor, unless
+     * {@code allowMisuse}, when the report lists misuse.
      *
      * @param in the class folder
      * @param out where to write, created if needed; {@code in} itself, or a folder outside it
-     * @return what was done and found
+     * @param allowMisuse whether to write even though some {@code Defer.defer} calls can never succeed
+     * @return what was done and found; {@link Report#written()} tells whether anything was written
      * @throws IOException when a file cannot be read or written
      */
-    public Report rewriteDirectory(Path in, Path out) throws IOException {
+    public Report rewriteDirectory(Path in, Path out, boolean allowMisuse) throws IOException {
         Path source = in.toAbsolutePath().normalize();
         Path target = out.toAbsolutePath().normalize();
         requireDirectory(source);
@@ -93,13 +129,26 @@ public final class OfflineInstrumenter {
             throw new IllegalArgumentException(out + " is inside " + in + ": write the rewritten classes elsewhere");
         }
         Report report = new Report(in.toString());
-        for (Path file : filesOf(source)) {
+        List<Path> files = filesOf(source);
+        Map<String, byte[]> classes = new HashMap<>();
+        for (Path file : files) {
             String path = relativePath(source, file);
-            Path destination = target.resolve(path);
             byte[] rewritten = isClassToRewrite(path) ? process(path, Files.readAllBytes(file), report) : null;
             if (isModuleInfo(path)) {
                 report.skipped.add(path);
             }
+            if (rewritten != null) {
+                classes.put(path, rewritten);
+            }
+        }
+        if (!report.passes(allowMisuse)) {
+            report.refused = true;
+            return report;
+        }
+        for (Path file : files) {
+            String path = relativePath(source, file);
+            Path destination = target.resolve(path);
+            byte[] rewritten = classes.get(path);
             if (rewritten != null) {
                 // The class file read keeps its permissions, as the files copied unchanged do.
                 FileReplacement.write(destination, file, true, stream -> stream.write(rewritten));
@@ -108,21 +157,36 @@ public final class OfflineInstrumenter {
                 Files.copy(file, destination, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.COPY_ATTRIBUTES);
             }
         }
+        report.written = true;
         return report;
+    }
+
+    /**
+     * Rewrites a jar unless a check fails: {@link #rewriteJar(Path, Path, boolean)} with misuse not allowed.
+     *
+     * @param in the jar
+     * @param out the jar to write (replaced at once when it exists)
+     * @return what was done and found; {@link Report#written()} tells whether anything was written
+     * @throws IOException when the jar cannot be read or written
+     */
+    public Report rewriteJar(Path in, Path out) throws IOException {
+        return rewriteJar(in, out, false);
     }
 
     /**
      * Rewrites a jar (or any zip of classes) into another, or into itself when {@code out} equals {@code in}.
      * Entries keep their order, names, times and compression; a signature ({@code META-INF/*.SF} and its
      * block file) is dropped when a class changed, since it no longer matches, with a warning in the report.
-     * A jar replaced keeps its POSIX permissions; a new one gets those the umask gives.
+     * A jar replaced keeps its POSIX permissions; a new one gets those the umask gives. Nothing is written when
+     * a class cannot be rewritten, nor, unless {@code allowMisuse}, when the report lists misuse.
      *
      * @param in the jar
      * @param out the jar to write (replaced at once when it exists)
-     * @return what was done and found
+     * @param allowMisuse whether to write even though some {@code Defer.defer} calls can never succeed
+     * @return what was done and found; {@link Report#written()} tells whether anything was written
      * @throws IOException when the jar cannot be read or written
      */
-    public Report rewriteJar(Path in, Path out) throws IOException {
+    public Report rewriteJar(Path in, Path out, boolean allowMisuse) throws IOException {
         Report report = new Report(in.toString());
         List<byte[]> contents = new ArrayList<>();
         List<ZipEntry> entries = new ArrayList<>();
@@ -142,6 +206,10 @@ public final class OfflineInstrumenter {
                 entries.add(entry);
                 contents.add(rewritten != null ? rewritten : data);
             }
+        }
+        if (!report.passes(allowMisuse)) {
+            report.refused = true;
+            return report;
         }
         boolean dropSignature = signed && !report.rewritten.isEmpty();
         if (dropSignature) {
@@ -163,6 +231,7 @@ public final class OfflineInstrumenter {
                 }
             }
         });
+        report.written = true;
         return report;
     }
 
@@ -210,7 +279,7 @@ public final class OfflineInstrumenter {
         }
         if (!instrumenter.mayNeedRewrite(null, classFile)) {
             if (instrumenter.isRewritten(classFile)) {
-                report.alreadyRewritten++;
+                report.alreadyRewritten.add(path);
             }
             return null;
         }
@@ -294,11 +363,7 @@ public final class OfflineInstrumenter {
          * @return the class's binary name, from its path: {@code com.example.App}
          */
         public String className() {
-            String name = path.substring(0, path.length() - ".class".length());
-            if (name.startsWith("META-INF/versions/")) {
-                name = name.substring(name.indexOf('/', "META-INF/versions/".length()) + 1);
-            }
-            return name.replace('/', '.');
+            return classNameOf(path);
         }
 
         /**
@@ -313,7 +378,9 @@ public final class OfflineInstrumenter {
     public static final class Report {
         private final String source;
         private int classes;
-        private int alreadyRewritten;
+        private final List<String> alreadyRewritten = new ArrayList<>();
+        private boolean written;
+        private boolean refused;
         private final List<RewrittenClass> rewritten = new ArrayList<>();
         private final List<String> failures = new ArrayList<>();
         private final List<MisuseScanner.Finding> misuse = new ArrayList<>();
@@ -342,7 +409,27 @@ public final class OfflineInstrumenter {
          * @return how many of them carried the rewrite's attribute already and were left as they were
          */
         public int alreadyRewritten() {
-            return alreadyRewritten;
+            return alreadyRewritten.size();
+        }
+
+        /**
+         * @return the paths of the class files that carried the rewrite's attribute already, in the order read
+         */
+        public List<String> alreadyRewrittenClasses() {
+            return Collections.unmodifiableList(alreadyRewritten);
+        }
+
+        /**
+         * @return whether the rewrite wrote its output: false after {@link #check}, and when a check failed
+         *     ({@link #failures()}, or {@link #misuse()} unless allowed), in which case nothing was written
+         */
+        public boolean written() {
+            return written;
+        }
+
+        /** Whether the checks allow writing: no class that cannot be rewritten, no misuse unless allowed. */
+        boolean passes(boolean allowMisuse) {
+            return failures.isEmpty() && (allowMisuse || misuse.isEmpty());
         }
 
         /**
@@ -389,14 +476,17 @@ public final class OfflineInstrumenter {
         }
 
         /**
-         * @return a one-line summary of the counts
+         * @return a one-line summary of the counts, which ends with {@code "; nothing written, since the checks
+         *     failed"} when a rewrite wrote nothing
          */
         public String summary() {
-            return String.format(Locale.ROOT, "%d class file%s read: %d method%s rewritten in %d class%s, %d class%s"
+            String counts = String.format(Locale.ROOT, "%d class file%s read: %d method%s rewritten in %d class%s, %d class%s"
                     + " rewritten already, %d misplaced Defer.defer call%s, %d class%s that cannot be rewritten",
                     classes, plural(classes), rewrittenMethods(), plural(rewrittenMethods()), rewritten.size(),
-                    pluralEs(rewritten.size()), alreadyRewritten, pluralEs(alreadyRewritten), misuse.size(),
-                    plural(misuse.size()), failures.size(), pluralEs(failures.size()));
+                    pluralEs(rewritten.size()), alreadyRewritten.size(), pluralEs(alreadyRewritten.size()),
+                    misuse.size(), plural(misuse.size()), failures.size(), pluralEs(failures.size()));
+            // The counts say what the rewrite would have done; a refused one must not read as done.
+            return refused ? counts + "; nothing written, since the checks failed" : counts;
         }
 
         private static String plural(int count) {

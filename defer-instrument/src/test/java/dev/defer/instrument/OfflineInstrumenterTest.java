@@ -258,26 +258,87 @@ class OfflineInstrumenterTest {
         assertTrue(written.containsKey("META-INF/MANIFEST.MF"));
     }
 
+    /** Every file under the folder, by path, with its content. */
+    private static Map<String, byte[]> contents(Path root) throws IOException {
+        Map<String, byte[]> files = new LinkedHashMap<>();
+        try (var stream = Files.walk(root)) {
+            for (Path file : (Iterable<Path>) stream.filter(Files::isRegularFile).sorted()::iterator) {
+                files.put(root.relativize(file).toString().replace(java.io.File.separatorChar, '/'),
+                        Files.readAllBytes(file));
+            }
+        }
+        return files;
+    }
+
+    private static void assertSameFiles(Map<String, byte[]> expected, Map<String, byte[]> actual) {
+        assertEquals(expected.keySet(), actual.keySet());
+        for (Map.Entry<String, byte[]> file : expected.entrySet()) {
+            assertArrayEquals(file.getValue(), actual.get(file.getKey()), file.getKey());
+        }
+    }
+
     @Test
-    void misuseAndUnrewritableClassesAreReportedAndTheRestRewritten() throws IOException {
+    void aFailedCheckWritesNothingAtAll() throws IOException {
         Map<String, byte[]> files = tree(true);
         Path root = folder("classes", files);
-        OfflineInstrumenter.Report report = new OfflineInstrumenter().rewriteDirectory(root, root);
-        assertEquals(1, report.failures().size(), report.failures().toString());
-        String failure = report.failures().get(0);
-        assertTrue(failure.startsWith("cannot rewrite dev.defer.instrument.UnrewritableTest$AbstractDefers"), failure);
-        assertTrue(failure.contains("compute()I: it has no body"), failure);
-        assertArrayEquals(files.get(BROKEN), Files.readAllBytes(root.resolve(BROKEN)), "left unchanged");
-        assertEquals(5, report.misuse().size(), report.misuse().toString());
-        assertTrue(report.misuse().stream().allMatch(f -> f.className().endsWith("MisuseShapes")));
-        assertRewrittenAndSound(Files.readAllBytes(root.resolve(MISUSE)));
-        assertTrue(report.summary().contains("5 misplaced Defer.defer calls, 1 class that cannot be rewritten"),
-                report.summary());
+        Path jar = jar("app.jar", files);
+        byte[] jarBytes = Files.readAllBytes(jar);
+        FileTime jarTime = Files.getLastModifiedTime(jar);
+        List<OfflineInstrumenter.Report> reports = List.of(
+                new OfflineInstrumenter().rewriteDirectory(root, root),
+                new OfflineInstrumenter().rewriteDirectory(root, temp.resolve("out")),
+                new OfflineInstrumenter().rewriteJar(jar, jar),
+                new OfflineInstrumenter().rewriteJar(jar, temp.resolve("out.jar")));
+        for (OfflineInstrumenter.Report report : reports) {
+            assertFalse(report.written(), report.summary());
+            assertEquals(1, report.failures().size(), report.failures().toString());
+            String failure = report.failures().get(0);
+            assertTrue(failure.startsWith("cannot rewrite dev.defer.instrument.UnrewritableTest$AbstractDefers"),
+                    failure);
+            assertTrue(failure.contains("compute()I: it has no body"), failure);
+            assertEquals(5, report.misuse().size(), report.misuse().toString());
+            assertTrue(report.misuse().stream().allMatch(f -> f.className().endsWith("MisuseShapes")));
+            // What a rewrite would change is still reported, as check() reports it.
+            assertEquals(4, report.rewritten().size());
+            assertTrue(report.summary().endsWith("5 misplaced Defer.defer calls, 1 class that cannot be rewritten;"
+                    + " nothing written, since the checks failed"), report.summary());
+        }
+        assertSameFiles(files, contents(root));
+        assertArrayEquals(jarBytes, Files.readAllBytes(jar), "the jar is as it was");
+        assertEquals(jarTime, Files.getLastModifiedTime(jar), "not even written again");
+        assertFalse(Files.exists(temp.resolve("out")), "no output folder");
+        assertFalse(Files.exists(temp.resolve("out.jar")), "no output jar");
+    }
 
-        // Rewritten already, the class is still scanned: the misuse is still there.
-        OfflineInstrumenter.Report again = new OfflineInstrumenter().rewriteDirectory(root, root);
-        assertEquals(report.misuse(), again.misuse());
-        assertEquals(report.failures(), again.failures());
+    @Test
+    void misuseAloneBlocksTheRewriteUnlessAllowed() throws IOException {
+        Map<String, byte[]> files = tree(false);
+        files.put(MISUSE, RewriteTestSupport.bytesOf(MisuseShapes.class));
+        Path root = folder("classes", files);
+        OfflineInstrumenter.Report refused = new OfflineInstrumenter().rewriteDirectory(root, root);
+        assertFalse(refused.written());
+        assertEquals(List.of(), refused.failures());
+        assertEquals(5, refused.misuse().size());
+        assertSameFiles(files, contents(root));
+
+        OfflineInstrumenter.Report allowed = new OfflineInstrumenter().rewriteDirectory(root, root, true);
+        assertTrue(allowed.written());
+        assertEquals(refused.misuse(), allowed.misuse());
+        assertRewrittenAndSound(Files.readAllBytes(root.resolve(MISUSE)));
+        assertRewrittenAndSound(Files.readAllBytes(root.resolve(SHAPES)));
+
+        // Rewritten already, the classes are still scanned: the misuse is still there, and they are listed.
+        OfflineInstrumenter.Report again = new OfflineInstrumenter().rewriteDirectory(root, root, true);
+        assertEquals(allowed.misuse(), again.misuse());
+        assertEquals(List.of(VERSIONED, MISUSE, OPEN, SHAPES), again.alreadyRewrittenClasses());
+        assertEquals("dev.defer.instrument.targets.Shapes", OfflineInstrumenter.classNameOf(VERSIONED));
+
+        // A class that cannot be rewritten blocks the rewrite whatever the misuse setting.
+        files.put(BROKEN, RewriteTestSupport.bytesOf(UnrewritableTest.AbstractDefers.class));
+        Path jar = jar("app.jar", files);
+        byte[] jarBytes = Files.readAllBytes(jar);
+        assertFalse(new OfflineInstrumenter().rewriteJar(jar, jar, true).written());
+        assertArrayEquals(jarBytes, Files.readAllBytes(jar));
     }
 
     @Test

@@ -28,7 +28,8 @@ final class ClassFolderRewrite {
     }
 
     /**
-     * Rewrites the folder, or the jar, in place and reports what it found.
+     * Checks every class of the folder, or the jar, then rewrites it in place when the checks pass, and reports
+     * what it found. When they fail, nothing is written: the classes stay as the compiler wrote them.
      *
      * @param directory the class folder or a jar; nothing happens when it does not exist
      * @throws MojoFailureException when a class cannot be rewritten, or on misuse with failOnMisuse
@@ -44,7 +45,8 @@ final class ClassFolderRewrite {
         OfflineInstrumenter.Report report;
         try {
             OfflineInstrumenter instrumenter = new OfflineInstrumenter();
-            report = jar ? instrumenter.rewriteJar(folder, folder) : instrumenter.rewriteDirectory(folder, folder);
+            report = jar ? instrumenter.rewriteJar(folder, folder, !failOnMisuse)
+                    : instrumenter.rewriteDirectory(folder, folder, !failOnMisuse);
         } catch (IOException e) {
             throw new MojoExecutionException("defer: cannot rewrite the classes in " + directory + ": " + e, e);
         }
@@ -57,6 +59,9 @@ final class ClassFolderRewrite {
         if (!lines.isEmpty()) {
             lines.add(0, "defer: " + VerboseText.STRATEGIES);
         }
+        for (String path : report.alreadyRewrittenClasses()) {
+            lines.add("defer: skipped " + OfflineInstrumenter.classNameOf(path) + ": already rewritten");
+        }
         for (String line : lines) {
             if (verbose) {
                 log.info(line);
@@ -65,12 +70,16 @@ final class ClassFolderRewrite {
             }
         }
         log.info("defer: " + directory + ": " + report.summary());
+        if (!report.written()) {
+            log.error("defer: nothing in " + directory + " was rewritten: every class is as it was;"
+                    + " fix the problems below and build again");
+        }
 
         List<String> problems = new ArrayList<>();
         if (!report.failures().isEmpty()) {
             StringBuilder text = new StringBuilder("defer: ").append(count(report.failures().size(), "class"))
-                    .append(" in ").append(directory).append(" cannot be rewritten (left unchanged, their Defer.defer"
-                            + " calls would throw IllegalStateException):");
+                    .append(" in ").append(directory).append(" cannot be rewritten, so nothing was rewritten (their"
+                            + " Defer.defer calls would throw IllegalStateException):");
             for (String failure : report.failures()) {
                 log.error("defer: " + failure);
                 text.append(System.lineSeparator()).append("  ").append(failure);
@@ -90,8 +99,9 @@ final class ClassFolderRewrite {
                 }
                 text.append(System.lineSeparator()).append("  ").append(finding);
             }
-            text.append(System.lineSeparator()).append("Fix each call as its line says, or set <failOnMisuse>false"
-                    + "</failOnMisuse> (-Ddefer.failOnMisuse=false) to report them as warnings only.");
+            text.append(System.lineSeparator()).append("Nothing was rewritten. Fix each call as its line says, or set"
+                    + " <failOnMisuse>false</failOnMisuse> (-Ddefer.failOnMisuse=false) to report them as warnings"
+                    + " only.");
             if (failOnMisuse) {
                 problems.add(text.toString());
             }

@@ -79,12 +79,27 @@ public class PrepareAgentMojo extends AbstractMojo {
     private File agentJar() throws MojoExecutionException {
         DefaultArtifact agent = new DefaultArtifact(plugin.getGroupId(), "defer-agent", "jar", plugin.getVersion());
         try {
-            return repositorySystem.resolveArtifact(repositorySession,
-                    new ArtifactRequest(agent, pluginRepositories, null)).getArtifact().getFile();
+            return requireJar(repositorySystem.resolveArtifact(repositorySession,
+                    new ArtifactRequest(agent, pluginRepositories, null)).getArtifact().getFile(), agent.toString());
         } catch (ArtifactResolutionException e) {
             throw new MojoExecutionException("defer: cannot resolve the agent jar " + agent + " for the tests' "
                     + propertyName + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * The resolved agent, which must be a jar: inside a reactor that also builds defer-agent, a phase before
+     * {@code package} resolves the module to its class folder, which {@code -javaagent} cannot load (the test
+     * JVM would die with "Error occurred during initialization of VM" and no reason).
+     */
+    static File requireJar(File resolved, String coordinates) throws MojoExecutionException {
+        if (resolved != null && resolved.isFile()) {
+            return resolved;
+        }
+        throw new MojoExecutionException("defer: prepare-agent needs the agent jar " + coordinates + ", but it resolved to "
+                + resolved + ", which is not a jar file: the defer-agent module of this build has not been packaged "
+                + "yet. Run a phase from package on (mvn verify), or install the agent first (README, \"Use it in "
+                + "your project\").");
     }
 
     /** {@code -javaagent:PATH[=OPTIONS]}, quoted when the path has a space (Surefire splits the line like a shell). */

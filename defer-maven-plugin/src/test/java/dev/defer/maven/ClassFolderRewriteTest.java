@@ -1,5 +1,6 @@
 package dev.defer.maven;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -59,6 +60,7 @@ class ClassFolderRewriteTest {
         log.lines.clear();
         new ClassFolderRewrite(log, true, true).run(classes.toFile());
         assertTrue(log.has("info", "0 methods rewritten in 0 classes, 1 class rewritten already"), log.toString());
+        assertTrue(log.has("info", "defer: skipped dev.defer.maven.fixtures.Good: already rewritten"), log.toString());
     }
 
     @Test
@@ -86,6 +88,8 @@ class ClassFolderRewriteTest {
     void misuseFailsTheBuildWithClassMethodFileAndLine() throws Exception {
         copy(Good.class);
         copy(Bad.class);
+        byte[] good = read(Good.class);
+        byte[] bad = read(Bad.class);
         MojoFailureException e = assertThrows(MojoFailureException.class,
                 () -> new ClassFolderRewrite(log, true, false).run(classes.toFile()));
         String message = e.getMessage();
@@ -95,8 +99,11 @@ class ClassFolderRewriteTest {
         assertTrue(message.contains("-Ddefer.failOnMisuse=false"), message);
         assertTrue(log.has("error", "defer: Defer.defer can never succeed in dev.defer.maven.fixtures.Bad.helper"
                 + " (Bad.java:8)"), log.toString());
-        // The other classes are rewritten all the same.
-        assertTrue(new Instrumenter().isRewritten(read(Good.class)));
+        assertTrue(message.contains("Nothing was rewritten."), message);
+        assertTrue(log.has("error", "defer: nothing in " + classes + " was rewritten"), log.toString());
+        // All or nothing: the classes are as the compiler wrote them, so that a fixed build starts from them.
+        assertArrayEquals(good, read(Good.class));
+        assertArrayEquals(bad, read(Bad.class));
     }
 
     @Test
@@ -124,6 +131,23 @@ class ClassFolderRewriteTest {
         assertTrue(e.getMessage().startsWith("defer: 1 class in " + classes + " cannot be rewritten"), e.getMessage());
         assertTrue(e.getMessage().contains("cannot rewrite test.Abstract, left unchanged"), e.getMessage());
         assertTrue(e.getMessage().contains("work()V: it has no body"), e.getMessage());
+        assertTrue(e.getMessage().contains("so nothing was rewritten"), e.getMessage());
+    }
+
+    @Test
+    void aClassThatCannotBeRewrittenLeavesTheOthersAsTheyWere() throws Exception {
+        copy(Good.class);
+        byte[] good = read(Good.class);
+        ClassWriter writer = new ClassWriter(0);
+        writer.visit(Opcodes.V17, Opcodes.ACC_PUBLIC | Opcodes.ACC_ABSTRACT, "test/Abstract", null, "java/lang/Object",
+                null);
+        writer.visitMethod(Opcodes.ACC_PUBLIC | Opcodes.ACC_ABSTRACT, "work", "()V", null, null)
+                .visitAnnotation("Ldev/defer/Defers;", false).visitEnd();
+        writer.visitEnd();
+        Files.createDirectories(classes.resolve("test"));
+        Files.write(classes.resolve("test/Abstract.class"), writer.toByteArray());
+        assertThrows(MojoFailureException.class, () -> new ClassFolderRewrite(log, false, false).run(classes.toFile()));
+        assertArrayEquals(good, read(Good.class));
     }
 
     @Test

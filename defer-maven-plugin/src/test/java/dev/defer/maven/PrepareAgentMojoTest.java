@@ -19,6 +19,22 @@ class PrepareAgentMojoTest {
     }
 
     @Test
+    void aClassFolderInsteadOfTheAgentJarIsRefusedWithTheFix(@org.junit.jupiter.api.io.TempDir File dir)
+            throws Exception {
+        File jar = new File(dir, "defer-agent.jar");
+        java.nio.file.Files.write(jar.toPath(), new byte[] {'P', 'K'});
+        assertEquals(jar, PrepareAgentMojo.requireJar(jar, "dev.defer:defer-agent:jar:1"));
+        File classes = new File(dir, "classes");
+        assertTrue(classes.mkdir());
+        org.apache.maven.plugin.MojoExecutionException e = org.junit.jupiter.api.Assertions.assertThrows(
+                org.apache.maven.plugin.MojoExecutionException.class,
+                () -> PrepareAgentMojo.requireJar(classes, "dev.defer:defer-agent:jar:1"));
+        assertTrue(e.getMessage().contains(classes.toString()), e.getMessage());
+        assertTrue(e.getMessage().contains("dev.defer:defer-agent:jar:1"), e.getMessage());
+        assertTrue(e.getMessage().contains("mvn verify"), e.getMessage());
+    }
+
+    @Test
     void aPathWithASpaceIsQuotedAsSurefireSplitsTheLine() {
         File jar = new File("/my repo/defer-agent.jar");
         assertEquals("\"-javaagent:" + jar.getAbsolutePath() + "\"", PrepareAgentMojo.agentArgument(jar, null));

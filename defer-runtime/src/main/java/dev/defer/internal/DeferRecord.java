@@ -33,8 +33,9 @@ final class DeferRecord {
     static final Object TWO = new Marker();
 
     /**
-     * The class {@link Recovery} looks for on the stack: {@link #call} is its only method that calls out
-     * to application code, so a frame of this class is that method.
+     * A class {@link Recovery} looks for on the stack: {@link #call} is its only method that calls out
+     * to application code, so a frame of this class is that method. (Every exit and panic runs its calls in
+     * {@code DeferSupport.finish}, which writes this loop out; {@link #call} runs the unwound invocations'.)
      */
     static final String CALLER_CLASS = DeferRecord.class.getName();
 

@@ -3,6 +3,7 @@ package dev.defer.internal;
 import dev.defer.Deferred;
 import dev.defer.Deferred1;
 import dev.defer.Deferred2;
+import java.util.Arrays;
 
 /**
  * The only class that rewritten code calls: its methods and their descriptors are the ABI between the
@@ -11,15 +12,29 @@ import dev.defer.Deferred2;
  *
  * <p>A rewritten method calls {@link #enter} once, keeps the returned {@link Invocation} in a local, passes
  * it to {@code defer} at every {@code Defer.defer} call site, to an {@code exit} method at every
- * {@code return} (the return value goes in, the possibly changed result comes out), and to a {@code panic}
- * method from the catch-all handler around its body. The value comes first and the invocation last in
+ * {@code return} (the return value goes in, the possibly changed result comes out), and to {@link #finish}
+ * from the catch-all handler around its body (since ABI 4; the {@code panicX} methods before). An open-coded
+ * method calls nothing on its normal path; its handler calls {@link #handOverAll}, then {@link #finish}. The value comes first and the invocation last in
  * every descriptor, so that the generated code only loads the local after the value already on the stack.
  *
  * <p>Not API: application code must not call this class.
  */
 public final class DeferSupport {
     /** The version of this ABI; the agent writes it into every class it rewrites. */
-    public static final int ABI_VERSION = 4;
+    public static final int ABI_VERSION = 5;
+
+    /** {@link #finish}'s result kinds: what it hands back of the result slot. */
+    public static final int VOID_RESULT = 0;
+    /** The result slot holds an {@code int} (or a narrower type): boxed as an {@code Integer}. */
+    public static final int INT_RESULT = 1;
+    /** The result slot holds a {@code long}: boxed as a {@code Long}. */
+    public static final int LONG_RESULT = 2;
+    /** The result slot holds a {@code float}: boxed as a {@code Float}. */
+    public static final int FLOAT_RESULT = 3;
+    /** The result slot holds a {@code double}: boxed as a {@code Double}. */
+    public static final int DOUBLE_RESULT = 4;
+    /** The result slot holds a reference: returned as it is. */
+    public static final int OBJECT_RESULT = 5;
 
     static {
         // Loaded at the first @Defers call, so with stack to spare: see FirstUse.
@@ -57,9 +72,9 @@ public final class DeferSupport {
     }
 
     /**
-     * Sets up the invocation an open-coded method's handler hands its pending deferred calls to. It joins
-     * the thread's stack only when {@code panicX} runs it, so a handler that fails half-way leaves
-     * nothing behind.
+     * Sets up the invocation an open-coded method's handler hands its pending deferred calls to (ABI 3; since
+     * ABI 4 the handler calls {@link #handOverAll}). It joins the thread's stack only when {@code panicX} runs
+     * it, so a handler that fails half-way leaves nothing behind.
      *
      * @param owner the class that declares the method
      * @param method the method's name and descriptor
@@ -476,6 +491,184 @@ public final class DeferSupport {
      */
     public static Object panicObject(Throwable thrown, Invocation invocation) {
         return invocation.finish(thrown);
+    }
+
+    /**
+     * An open-coded method's handler hands the deferred calls still pending to a new invocation, which
+     * {@link #finish} then runs for the panic: one call, so that nothing of the handler is live across a
+     * call but the throwable (see "Stack depth" in docs/design.md). The invocation joins the thread's stack
+     * only in {@code finish}, so a hand-over that fails half-way leaves nothing behind, and the method runs
+     * the calls inline instead.
+     *
+     * @param pending the method's mask of registered, not yet run calls (bit k for site k), with site k's
+     *     arity (0, 1 or 2) in bits {@code 8 + 2k} and {@code 9 + 2k}
+     * @param calls per site, in site order: the call, then its arguments ({@code 1 + arity} entries); the
+     *     entries of a site whose bit is clear are not read
+     * @param primitive the result slot of a method that returns a primitive: the value, or the raw bits of
+     *     a float or a double; else 0
+     * @param reference the result slot of a method that returns a reference; else null
+     * @param owner the class that declares the method
+     * @param method the method's name and descriptor
+     * @return the invocation, to pass to {@link #finish}
+     */
+    public static Invocation handOverAll(int pending, Object[] calls, long primitive, Object reference,
+            Class<?> owner, String method) {
+        Invocation invocation = DeferThread.current().prepare(owner, method);
+        int at = 0;
+        for (int k = 0; at < calls.length; k++) {
+            int arity = (pending >>> (8 + 2 * k)) & 3;
+            if ((pending & (1 << k)) != 0) {
+                invocation.handOver(arity, calls[at], arity >= 1 ? calls[at + 1] : null,
+                        arity == 2 ? calls[at + 2] : null);
+            }
+            at += 1 + arity;
+        }
+        invocation.primitive = primitive;
+        invocation.reference = reference;
+        return invocation;
+    }
+
+    /**
+     * Runs an invocation's deferred calls, last-in-first-out, for a panic ({@code thrown}) or a return
+     * ({@code null}), then leaves the invocation. Throws the panic that is left, unless a deferred call
+     * recovered it; then returns the result slot, boxed for {@code kind}. The handler of every rewritten
+     * method calls it directly, and the run loop is written out here rather than called, so that a deferred
+     * call that fails during a panic has this one runtime frame between its own and the method's (issue 11
+     * item 5); {@code Recovery} knows this frame as the one that starts a deferred call.
+     *
+     * <p>A panic first runs the calls that invocations above this one left behind when the runtime itself
+     * failed in their exit (a stack overflow there): their frames are gone, unwound by this same panic, and
+     * a {@code finally} of theirs would have run by now ({@code Invocation.runUnwound}). Should the runtime
+     * fail here too, the calls that have not run stay where they are, and the invocation stays on the
+     * thread's stack, for the panic of the invocation below to run them.
+     *
+     * <p>The walk (the record layout: {@link DeferRecord}) empties each slot as it reads it and moves the
+     * invocation's {@code end} below a record before its call, so that one handler covers it all: a call
+     * that throws replaces the panic (S9), and the walk goes on with the next record.
+     *
+     * @param thrown the panic, or null for a return
+     * @param invocation the invocation that ends
+     * @param kind {@link #VOID_RESULT} ... {@link #OBJECT_RESULT}: the method's result kind
+     * @return the result slot, boxed (null for {@code void})
+     */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    public static Object finish(Throwable thrown, Invocation invocation, int kind) {
+        DeferThread t = invocation.thread;
+        Throwable left;
+        long primitive;
+        Object reference;
+        boolean done = false;
+        try {
+            // The invocation's body is over: it is the top, and whatever is above was left by an abnormal
+            // exit. An open-coded method's invocation joins the stack only here. (Tests before the
+            // reference stores spare their write barriers in the common case.)
+            if (t.top != invocation) {
+                if (thrown != null) {
+                    thrown = invocation.runUnwound(t, thrown);
+                }
+                t.top = invocation;
+            }
+            if (thrown != null) {
+                invocation.panic = thrown;
+                invocation.goexit = Invocation.pendingGoexit(thrown, 0);
+            }
+            int base = invocation.recordStackBase;
+            int end = invocation.end;
+            if (end != base) {
+                if (thrown instanceof StackOverflowError && invocation.below != null) {
+                    Invocation.reserveStack(Invocation.RESERVE_FRAMES);
+                }
+                // finishingBelow is read only while this invocation is t.finishing: no reset needed after.
+                Invocation outer = t.finishing;
+                if (invocation.finishingBelow != outer) {
+                    invocation.finishingBelow = outer;
+                }
+                t.finishing = invocation;
+                Object[] slots = t.slots;
+                int index = end;
+                try {
+                    while (index > base) {
+                        try {
+                            do {
+                                Object top = slots[--index];
+                                slots[index] = null;
+                                if (top == null) {
+                                    Object a = slots[--index];
+                                    Object f = slots[--index];
+                                    slots[index + 1] = null;
+                                    slots[index] = null;
+                                    invocation.end = index;
+                                    ((Deferred1) f).run(a);
+                                } else if (top == DeferRecord.TWO) {
+                                    Object b = slots[--index];
+                                    Object a = slots[--index];
+                                    Object f = slots[--index];
+                                    slots[index + 2] = null;
+                                    slots[index + 1] = null;
+                                    slots[index] = null;
+                                    invocation.end = index;
+                                    ((Deferred2) f).run(a, b);
+                                } else {
+                                    invocation.end = index;
+                                    ((Deferred) top).run();
+                                }
+                            } while (index > base);
+                        } catch (Throwable replacement) {
+                            invocation.replacePanic(replacement);
+                        }
+                    }
+                } finally {
+                    t.finishing = outer;
+                }
+                Object[] now = t.slots;
+                if (now != slots) {
+                    // A deferred call replaced the array: its copies of the records that ran must not pin them.
+                    Arrays.fill(now, base, Math.min(end, now.length), null);
+                }
+            }
+            left = invocation.panic;
+            primitive = invocation.primitive;
+            reference = invocation.reference;
+            done = true;
+        } finally {
+            // Invocation.pop's writes, made here rather than through a call, which a stack overflow could stop.
+            // Resetting panic and goexit keeps them null outside finish, as the test above expects.
+            invocation.reference = null;
+            invocation.panic = null;
+            invocation.goexit = null;
+            // A reused object must not let a later deferred call at the same record re-throw this panic.
+            invocation.recoveredPanic = null;
+            // Left on the stack only when something escaped with calls still to run, here or above.
+            if (done || invocation.end == invocation.recordStackBase && t.top == invocation) {
+                t.top = invocation.below;
+                invocation.owner = null;
+                invocation.method = null;
+                if (t.slots.length > DeferThread.RECORD_STACK_LIMIT) {
+                    t.trimSlots();
+                }
+            }
+        }
+        if (left != null) {
+            throw DeferThread.sneakyThrow(left);
+        }
+        return box(kind, primitive, reference);
+    }
+
+    private static Object box(int kind, long primitive, Object reference) {
+        switch (kind) {
+            case INT_RESULT:
+                return (int) primitive;
+            case LONG_RESULT:
+                return primitive;
+            case FLOAT_RESULT:
+                return Float.intBitsToFloat((int) primitive);
+            case DOUBLE_RESULT:
+                return Double.longBitsToDouble(primitive);
+            case OBJECT_RESULT:
+                return reference;
+            default:
+                return null;
+        }
     }
 
     /**

@@ -43,6 +43,14 @@ public final class Invocation {
      * nothing to return to, so {@code recover()} gives null.
      */
     boolean unwound;
+    /**
+     * The panic that one of this invocation's deferred calls recovered, and that call's record
+     * ({@link #recoveredAt}, compared with {@link #end}): while that call runs, {@code Defer.panic} of the
+     * recovered value throws this panic again rather than a new one (S10, {@link Recovery#repanic}).
+     */
+    Throwable recoveredPanic;
+    /** The record of the deferred call that recovered {@link #recoveredPanic}. */
+    int recoveredAt;
 
     Invocation(DeferThread thread, Invocation below) {
         this.thread = thread;
@@ -125,53 +133,8 @@ public final class Invocation {
      * @return the reference result slot; a primitive one stays in {@link #primitive} until the next enter
      */
     Object finish(Throwable thrown) {
-        DeferThread t = thread;
-        Throwable left;
-        Object result;
-        boolean done = false;
-        try {
-            // This invocation's body is over: it is the top, and whatever is above was left by an
-            // abnormal exit. An open-coded method's invocation joins the stack only here. (Tests before the
-            // reference stores here spare their write barriers in the common case.)
-            if (t.top != this) {
-                if (thrown != null) {
-                    thrown = runUnwound(t, thrown);
-                }
-                t.top = this;
-            }
-            if (thrown != null) {
-                panic = thrown;
-                goexit = pendingGoexit(thrown, 0);
-            }
-            if (end != recordStackBase) {
-                if (thrown instanceof StackOverflowError && below != null) {
-                    reserveStack(RESERVE_FRAMES);
-                }
-                runDeferredCalls(t);
-            }
-            left = panic;
-            result = reference;
-            done = true;
-        } finally {
-            // The writes of pop(), made here rather than through a call, which a stack overflow could stop.
-            // Resetting panic and goexit here keeps them null outside finish, as the test above expects.
-            reference = null;
-            panic = null;
-            goexit = null;
-            // Left on the stack only when something escaped with calls still to run, here or above.
-            if (done || end == recordStackBase && t.top == this) {
-                t.top = below;
-                owner = null;
-                method = null;
-                if (t.slots.length > DeferThread.RECORD_STACK_LIMIT) {
-                    t.trimSlots();
-                }
-            }
-        }
-        if (left != null) {
-            throw DeferThread.sneakyThrow(left);
-        }
-        return result;
+        // One loop for every way an invocation ends: see DeferSupport.finish.
+        return DeferSupport.finish(thrown, this, DeferSupport.OBJECT_RESULT);
     }
 
     /**
@@ -187,7 +150,7 @@ public final class Invocation {
      * record would be spent, its call lost). The thread's first invocation has nobody below to leave its
      * calls to, so it runs them whatever is left.
      */
-    private static int reserveStack(int frames) {
+    static int reserveStack(int frames) {
         return frames == 0 ? 0 : reserveStack(frames - 1) + 1;
     }
 
@@ -198,7 +161,7 @@ public final class Invocation {
      *
      * @return the panic after their calls
      */
-    private Throwable runUnwound(DeferThread t, Throwable thrown) {
+    Throwable runUnwound(DeferThread t, Throwable thrown) {
         Throwable now = thrown;
         for (Invocation above = t.top; above != null && above.depth > depth; above = above.below) {
             if (above.end != above.recordStackBase) {
@@ -262,7 +225,7 @@ public final class Invocation {
      * throwables by a callee whose deferred call panicked during the Goexit. Go never cancels a Goexit:
      * when a caller recovers that panic, the Goexit goes on unwinding.
      */
-    private static Goexit pendingGoexit(Throwable thrown, int depth) {
+    static Goexit pendingGoexit(Throwable thrown, int depth) {
         if (thrown instanceof Goexit) {
             return (Goexit) thrown;
         }

@@ -102,7 +102,8 @@ public final class Misuse {
                             + " the JVM's exit), which says why"
                     : "the method is annotated @Defers, but the agent is not running: start the JVM with"
                             + " -javaagent:path/to/defer-agent.jar, or rewrite the classes at build time"
-                            + " (defer-maven-plugin, or java -jar defer-agent.jar instrument IN OUT)");
+                            + " (defer-maven-plugin, or java -jar defer-agent.jar instrument IN OUT)"
+                            + BuildOutput.hint(caller.get().getDeclaringClass()));
         } else {
             message.append("annotate the method (or its class) with @dev.defer.Defers");
             if (hidden) {
@@ -154,7 +155,9 @@ public final class Misuse {
 
     private static String describe(StackFrame frame) {
         String file = frame.getFileName();
-        String line = frame.getLineNumber() >= 0 ? ":" + frame.getLineNumber() : "";
+        String inlined = file != null && file.endsWith(".kt")
+                ? KotlinLines.describe(frame.getDeclaringClass(), frame.getLineNumber()) : null;
+        String line = inlined != null ? ":" + inlined : frame.getLineNumber() >= 0 ? ":" + frame.getLineNumber() : "";
         return frame.getClassName() + "." + frame.getMethodName()
                 + (file == null ? "" : " (" + file + line + ")");
     }

@@ -3,6 +3,8 @@ package dev.defer.internal;
 import dev.defer.Goexit;
 import dev.defer.Panic;
 import java.lang.StackWalker.StackFrame;
+import java.lang.reflect.Method;
+import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.Iterator;
 
@@ -29,12 +31,15 @@ public final class Recovery {
             EnumSet.of(StackWalker.Option.SHOW_HIDDEN_FRAMES, StackWalker.Option.RETAIN_CLASS_REFERENCE));
     private static final String API_CLASS = "dev.defer.Defer";
     private static final String RUNTIME_PACKAGE = "dev.defer.internal.";
+    private static final String SUPPORT_CLASS = DeferSupport.class.getName();
     /** Packages whose frames may stand between two activations of a method that a tool re-dispatches. */
     private static final String[] INTERCEPTION_PACKAGES = {"java.lang.invoke.", "java.lang.reflect.",
         "jdk.internal.reflect.", "sun.reflect.", "org.mockito.", "net.bytebuddy.", "org.powermock.",
         "org.easymock.", "org.spockframework.mock.", "io.mockk."};
     /** How many such frames one re-dispatch may take; Mockito 5's spy takes about 15. */
     private static final int MAX_INTERCEPTION_FRAMES = 64;
+    /** {@code Deferred}, {@code Deferred1}, {@code Deferred2}. */
+    private static final String DEFERRED_INTERFACES = "dev.defer.Deferred";
 
     private Recovery() {
     }
@@ -101,7 +106,33 @@ public final class Recovery {
     private static Object stop(Invocation panicking) {
         Throwable panic = panicking.panic;
         panicking.recovered();
+        panicking.recoveredPanic = panic;
+        panicking.recoveredAt = panicking.end;
         return valueOf(panic);
+    }
+
+    /**
+     * {@code Defer.panic(value)} re-panicking with the value that the deferred call now running recovered
+     * (Go 1.25's "[recovered, repanicked]"): the {@link Panic} that carried the value, to throw again, so
+     * that its stack trace still shows the line that failed. The call is the one that recovered while it
+     * runs, the helpers it calls included, until another invocation's deferred calls start; after it, and
+     * for any other value (compared by identity, as the value is the one recover() returned), this returns
+     * null and {@code Defer.panic} makes a new {@code Panic}.
+     *
+     * @param value the value given to {@code Defer.panic}, not a {@link Throwable}
+     * @return the recovered panic that carried {@code value}, or null
+     */
+    public static Panic repanic(Object value) {
+        Invocation running = DeferThread.current().finishing;
+        if (running == null) {
+            return null;
+        }
+        Throwable recovered = running.recoveredPanic;
+        if (recovered instanceof Panic && running.recoveredAt == running.end
+                && ((Panic) recovered).value() == value) {
+            return (Panic) recovered;
+        }
+        return null;
     }
 
     private static boolean isRecoverable(Throwable panic) {
@@ -210,9 +241,21 @@ public final class Recovery {
     }
 
     private static boolean isBridge(StackFrame frame) {
+        java.lang.invoke.MethodType type = frame.getMethodType();
         try {
-            return frame.getDeclaringClass()
-                    .getDeclaredMethod(frame.getMethodName(), frame.getMethodType().parameterArray()).isBridge();
+            Method method = frame.getDeclaringClass().getDeclaredMethod(frame.getMethodName(), type.parameterArray());
+            if (method.getReturnType() == type.returnType()) {
+                return method.isBridge();
+            }
+            // A bridge that differs only in its return type (Kotlin's lambda class: invoke()V and the bridge
+            // invoke()Object): getDeclaredMethod picks either, so match the frame's whole type.
+            for (Method candidate : frame.getDeclaringClass().getDeclaredMethods()) {
+                if (candidate.getName().equals(frame.getMethodName()) && candidate.getReturnType() == type.returnType()
+                        && Arrays.equals(candidate.getParameterTypes(), type.parameterArray())) {
+                    return candidate.isBridge();
+                }
+            }
+            return false;
         } catch (NoSuchMethodException | SecurityException e) {
             return false;
         }
@@ -226,7 +269,40 @@ public final class Recovery {
     }
 
     private static boolean isAdapter(StackFrame frame) {
-        return isLambdaPlumbing(frame.getDeclaringClass());
+        Class<?> type = frame.getDeclaringClass();
+        return isLambdaPlumbing(type) || isKotlinAdapterClass(type);
+    }
+
+    /**
+     * Whether a class is the one Kotlin makes, under {@code -Xsam-conversions=class}, to pass a function
+     * reference ({@code ::f}, {@code obj::f}, {@code Defer::recover}) or a function value ({@code () -> Unit})
+     * as a {@code Deferred}: its {@code run} only calls the target, as a lambda's hidden class does for javac.
+     * A reference's class is synthetic (the class of a lambda the user wrote, {@code { f() }}, whose call of
+     * {@code f} makes {@code f} a helper as in Go, is not, nor is any class javac makes for source code); a
+     * function value's is Kotlin's SAM wrapper, {@code Outer$sam$dev_defer_Deferred$0}, whose one field is the
+     * {@code kotlin.jvm.functions.FunctionN} it calls.
+     */
+    static boolean isKotlinAdapterClass(Class<?> type) {
+        if (type.isHidden() || !implementsDeferred(type)) {
+            return false;
+        }
+        if (type.isSynthetic()) {
+            return true;
+        }
+        if (!type.getName().contains("$sam$dev_defer_Deferred")) {
+            return false;
+        }
+        java.lang.reflect.Field[] fields = type.getDeclaredFields();
+        return fields.length == 1 && fields[0].getType().getName().startsWith("kotlin.jvm.functions.Function");
+    }
+
+    private static boolean implementsDeferred(Class<?> type) {
+        for (Class<?> implemented : type.getInterfaces()) {
+            if (implemented.getName().startsWith(DEFERRED_INTERFACES)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
@@ -240,11 +316,18 @@ public final class Recovery {
     }
 
     /**
-     * Whether the frame is {@link DeferRecord#call}, the only method of that class that calls out: the
-     * class name is enough, and asking a frame for its method name costs more than the rest of the walk.
+     * Whether the frame is one of the two run loops, {@link DeferSupport#finish} (every exit and panic) or
+     * {@link DeferRecord#call} (the calls of unwound invocations), which start deferred calls. DeferRecord's
+     * class name is enough (asking a frame for its method name costs more than the rest of the walk);
+     * DeferSupport has other methods, so there the name is asked too.
      */
     private static boolean isDeferredCallStart(StackFrame frame) {
-        return frame != null && frame.getClassName().equals(DeferRecord.CALLER_CLASS);
+        if (frame == null) {
+            return false;
+        }
+        String name = frame.getClassName();
+        return name.equals(DeferRecord.CALLER_CLASS)
+                || name.equals(SUPPORT_CLASS) && frame.getMethodName().equals("finish");
     }
 
     private static StackFrame next(Iterator<StackFrame> frames) {

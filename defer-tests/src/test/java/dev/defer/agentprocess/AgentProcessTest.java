@@ -4,11 +4,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.File;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.Enumeration;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
 import java.util.jar.Manifest;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /** The agent jar as a user runs it: a separate JVM, its options, its manifest and its shading. */
@@ -37,6 +42,39 @@ class AgentProcessTest {
         assertTrue(child.err.contains("Defer.defer called in dev.defer.agentprocess.AgentFixture.work"), child.err);
         assertTrue(child.err.contains("annotated @Defers, but the agent is not running: start the JVM with"
                 + " -javaagent:"), child.err);
+        // AgentFixture comes from target/test-classes: the build may have stopped before the plugin's rewrite.
+        assertTrue(child.err.contains("test-classes, a Maven build's output directory: if defer-maven-plugin is"
+                + " configured, mvn compile and exec:java stop before process-test-classes, where its instrument-test"
+                + " goal rewrites that directory (instrument-jar rewrites only the packaged jar): run mvn"
+                + " process-test-classes exec:java, run the packaged jar, or start the JVM with the agent (for tests,"
+                + " the plugin's prepare-agent goal)"), child.err);
+    }
+
+    @Test
+    void outsideABuildDirectoryTheErrorDoesNotBlameTheBuild() throws Exception {
+        Path classes = Files.createTempDirectory("fixture");
+        try {
+            Path source = Path.of(AgentFixture.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            Path packageDir = classes.resolve("dev/defer/agentprocess");
+            Files.createDirectories(packageDir);
+            try (Stream<Path> fixture = Files.list(source.resolve("dev/defer/agentprocess"))) {
+                for (Path file : (Iterable<Path>) fixture::iterator) {
+                    if (file.getFileName().toString().startsWith("AgentFixture")) {
+                        Files.copy(file, packageDir.resolve(file.getFileName()));
+                    }
+                }
+            }
+            // The copy comes first on the class path, so AgentFixture is loaded from a folder outside any build.
+            ChildJvm child = ChildJvm.java("-cp", classes + File.pathSeparator + System.getProperty("java.class.path"),
+                    AgentFixture.class.getName());
+            assertEquals(1, child.exitCode, child.err);
+            assertTrue(child.err.contains("annotated @Defers, but the agent is not running"), child.err);
+            assertFalse(child.err.contains("process-classes") || child.err.contains("output directory"), child.err);
+        } finally {
+            try (Stream<Path> files = Files.walk(classes)) {
+                files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+            }
+        }
     }
 
     @Test

@@ -1441,7 +1441,7 @@ class StrategyMatrixTest {
                 boolean stacked = calls.contains("deferStacked");
                 boolean pooled = calls.contains("deferPooled");
                 String got;
-                if (calls.contains("enterLate") && calls.stream().noneMatch(c -> c.startsWith("defer"))) {
+                if (calls.contains("handOverAll") && calls.stream().noneMatch(c -> c.startsWith("defer"))) {
                     got = "open-coded";
                 } else if (stacked && !pooled) {
                     got = "stack-style";

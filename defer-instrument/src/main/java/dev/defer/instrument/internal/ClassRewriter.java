@@ -60,6 +60,15 @@ public final class ClassRewriter {
                         + " move the code that defers into a @Defers method");
             }
         }
+        for (MethodNode method : node.methods) {
+            if (MethodSelection.isAnnotated(method) && KotlinInlining.isInlineFunction(method)) {
+                problems.add(method.name + method.desc + ": a Kotlin inline function is copied into each caller,"
+                        + " so its deferred calls would run when the caller returns, and throw in a caller that is"
+                        + " not @Defers; @Defers is not supported on inline functions: remove it (an inline"
+                        + " helper may call Defer.defer if every function that calls it is @Defers), or drop"
+                        + " 'inline'");
+            }
+        }
         if (selected.isEmpty() && problems.isEmpty()) {
             return null;
         }

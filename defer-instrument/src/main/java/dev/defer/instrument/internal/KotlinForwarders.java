@@ -20,7 +20,8 @@ import org.objectweb.asm.tree.VarInsnNode;
  * {@code recover()} would return null where Go's {@code defer load()} and Java's recover. The rewrite binds
  * such a site to the forwarder's target directly ({@code LambdaMetafactory} drops a value returned to a
  * {@code void} interface method), so Kotlin behaves as Java. The forwarder of {@code Defer::recover} is left
- * to {@link DeferredLambdas}, which gives it Go's {@code defer recover()} meaning.
+ * to {@link DeferredLambdas}, which gives it Go's {@code defer recover()} meaning. A function value passed as
+ * a {@code Deferred} is bound to its {@code invoke} the same way ({@link FunctionValueWrappers}).
  */
 final class KotlinForwarders {
     private static final String DEFERRED_PREFIX = "dev/defer/Deferred";
@@ -45,7 +46,11 @@ final class KotlinForwarders {
                         || !Type.getReturnType(indy.desc).getInternalName().startsWith(DEFERRED_PREFIX)) {
                     continue;
                 }
-                Handle target = forwardedTarget(methods.get(implementation.getName() + implementation.getDesc()));
+                MethodNode body = methods.get(implementation.getName() + implementation.getDesc());
+                Handle target = forwardedTarget(body);
+                if (target == null) {
+                    target = FunctionValueWrappers.invokedFunction(body, method);
+                }
                 if (target != null) {
                     indy.bsmArgs[1] = target;
                 }

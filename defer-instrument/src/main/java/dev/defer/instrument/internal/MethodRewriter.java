@@ -35,7 +35,7 @@ import org.objectweb.asm.tree.analysis.SourceValue;
  *          top-level site, DeferSupport.deferPooled(f, invocation) at a loop site...
  *       return DeferSupport.exitX(value, invocation);            // at every return, in place
  *   } catch (Throwable t) {
- *       return DeferSupport.panicX(t, invocation);               // throws unless a deferred call recovered
+ *       return unbox(DeferSupport.finish(t, invocation, KIND));  // throws unless a deferred call recovered
  *   }
  * </pre>
  *
@@ -158,16 +158,14 @@ final class MethodRewriter {
             code.add(handlerFrame(slot));
         }
         code.add(new VarInsnNode(Opcodes.ALOAD, slot));
-        code.add(new MethodInsnNode(Opcodes.INVOKESTATIC, RuntimeAbi.SUPPORT, "panic" + RuntimeAbi.kind(returnType),
-                RuntimeAbi.panicDescriptor(returnType), false));
-        addReturn(code, returnType);
+        RuntimeAbi.addFinishAndReturn(code, returnType);
         code.insert(prologue);
 
         method.tryCatchBlocks.add(new TryCatchBlockNode(bodyStart, bodyEnd, handler, null));
         method.tryCatchBlocks = ExceptionRanges.excluding(code, method.tryCatchBlocks, exits);
         method.maxLocals = slot + 1;
-        // The exits and defer calls push the invocation above what the body had; enter pushes two constants.
-        method.maxStack = Math.max(method.maxStack + 1, 2);
+        // The exits and defer calls push the invocation above what the body had; enter pushes two constants, the handler the throwable, the invocation and the result kind.
+        method.maxStack = Math.max(method.maxStack + 1, 3);
     }
 
     private static void checkRewritable(MethodNode method) {
@@ -203,11 +201,6 @@ final class MethodRewriter {
         call.owner = RuntimeAbi.SUPPORT;
         call.name = loopSite ? RuntimeAbi.DEFER_POOLED : RuntimeAbi.DEFER_STACKED;
         call.desc = RuntimeAbi.deferDescriptor(call.desc);
-    }
-
-    private static void addReturn(InsnList code, Type returnType) {
-        RuntimeAbi.addResultCast(code, returnType);
-        code.add(new InsnNode(returnType.getOpcode(Opcodes.IRETURN)));
     }
 
     /** The handler may be reached from anywhere in the body: it relies on the invocation local alone. */

@@ -127,9 +127,14 @@ public final class MethodSelection {
         return method.desc.endsWith(CONTINUATION + ")Ljava/lang/Object;");
     }
 
-    /** {@code @Defers} on a type covers the methods written in it, not compiler-generated ones. */
+    /**
+     * {@code @Defers} on a type covers the methods written in it, not compiler-generated ones, nor Kotlin's
+     * inline functions: their deferred calls belong to the functions they are copied into (an explicit
+     * {@code @Defers} on one is refused by ClassRewriter; {@code all=}, a test mode, takes every method).
+     */
     private static boolean isEligibleForType(MethodNode method) {
-        return hasBody(method) && (method.access & (Opcodes.ACC_SYNTHETIC | Opcodes.ACC_BRIDGE)) == 0;
+        return hasBody(method) && (method.access & (Opcodes.ACC_SYNTHETIC | Opcodes.ACC_BRIDGE)) == 0
+                && !KotlinInlining.isInlineFunction(method);
     }
 
     /** The methods of the class that a {@code LambdaMetafactory} call site in the class itself binds. */

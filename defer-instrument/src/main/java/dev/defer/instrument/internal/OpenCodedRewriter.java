@@ -29,17 +29,19 @@ import org.objectweb.asm.tree.VarInsnNode;
  * which nothing recovers) runs them inline instead, in this frame, as a {@code finally} block would.
  *
  * <pre>
- *   mask = 0; fn0..fnN = null; result = zero; panic = null          // new locals, after all others
+ *   mask = 0; fn0..fnN = null; result = zero                          // new locals, after all others
  *   VirtualMachineError.class; DeferSupport.ABI_VERSION               // resolved once, then constants
  *   body, with Defer.defer(f, a) at site k:  fn_k = f; a_k = a; mask |= 1 &lt;&lt; k
  *         and every return e:               result = e; goto EXIT
- *   EXIT:    for k = N..0: if (mask has k) { mask &amp;= ~(1 &lt;&lt; k); fn_k.run(a_k) }   // covered by HANDLER
+ *   EXIT:    panic = null      // panic: a body slot, dead from here on (else a new local, null from the start)
+ *   INLINE:  for k = N..0: if (mask has k) { mask &amp;= ~(1 &lt;&lt; k); fn_k.run(a_k) }   // covered by HANDLER
  *            if (panic != null) throw panic; return result
  *   HANDLER: (t) if (panic != null) t = replacePanic(t, panic)     // S9; see appendHandler
- *            if (t is a VirtualMachineError) { panic = t; goto EXIT }
- *            panic = t; invocation = enterLate(); hand over each k still in mask, oldest first;
- *            slot = result;                                          // a throw up to here: HANDLER
- *            return panicX(t, invocation)
+ *   FIRST:   (t, the body's throws) if (t is a VirtualMachineError) { panic = t; goto INLINE }
+ *            panic = t; calls = {fn_k, a_k... for each k in mask}  // direct lambdas made here
+ *            invocation = handOverAll(mask | arities, calls, result, Owner.class, "name(desc)")
+ *                                                                    // a throw up to here: HANDLER
+ *            return unbox(finish(panic, invocation, KIND))           // the run loop: one runtime frame
  * </pre>
  *
  * <p>Site indices follow the control flow (a site that can reach another comes first), so "last
@@ -82,6 +84,8 @@ final class OpenCodedRewriter {
      * block's inline calls run for, or the one handed to the runtime; null on the normal path.
      */
     private int panic;
+    /** Whether {@link #panic} is a slot of the body's, rather than a new local. */
+    private boolean sharedPanic;
     /** One past the last new local: where the expansions' locals start. */
     private int localsEnd;
     /** The frame types of the new locals, in slot order. */
@@ -108,6 +112,8 @@ final class OpenCodedRewriter {
         LabelNode bodyStart = new LabelNode();
         LabelNode bodyEnd = new LabelNode();
         LabelNode exit = new LabelNode();
+        LabelNode inlineExit = new LabelNode();
+        LabelNode bodyHandler = new LabelNode();
         LabelNode inlineStart = new LabelNode();
         LabelNode inlineEnd = new LabelNode();
         LabelNode handler = new LabelNode();
@@ -121,21 +127,21 @@ final class OpenCodedRewriter {
         LabelNode rethrow = new LabelNode();
         LabelNode handOverStart = new LabelNode();
         LabelNode handOverEnd = new LabelNode();
-        int expansionsEnd = appendExit(code, exit, inlineStart, inlineEnd, rethrow);
-        appendHandler(code, handler, exit, handOverStart, handOverEnd);
+        int expansionsEnd = appendExit(code, exit, inlineExit, inlineStart, inlineEnd, rethrow);
+        appendHandler(code, handler, bodyHandler, inlineExit, handOverStart, handOverEnd);
         code.add(rethrow);
         addFrame(code);
         code.add(new VarInsnNode(Opcodes.ALOAD, panic));
         code.add(new InsnNode(Opcodes.ATHROW));
         code.insert(prologue);
 
-        method.tryCatchBlocks.add(new TryCatchBlockNode(bodyStart, bodyEnd, handler, null));
+        method.tryCatchBlocks.add(new TryCatchBlockNode(bodyStart, bodyEnd, bodyHandler, null));
         method.tryCatchBlocks.add(new TryCatchBlockNode(inlineStart, inlineEnd, handler, null));
         method.tryCatchBlocks.add(new TryCatchBlockNode(handOverStart, handOverEnd, handler, null));
         method.maxLocals = expansionsEnd;
-        // The handler's hand-over pushes: throwable, invocation twice, mask, bit, arity, the captured values
-        // or the function, two references; an inline call pushes the captured values, two references, the slot.
-        method.maxStack = Math.max(method.maxStack + 1, 10 + slotType.getSize() + maxCaptureSize());
+        // The hand-over pushes handOverAll's seven words, or the array twice, an index and the captured values;
+        // an interface call at the exit three references (the expansions count their own).
+        method.maxStack = Math.max(method.maxStack + 1, Math.max(7, 4 + maxCaptureSize()));
     }
 
     /**
@@ -181,8 +187,16 @@ final class OpenCodedRewriter {
             localTypes.add(Frames.typeOf(slotType));
             next += slotType.getSize();
         }
-        panic = next++;
-        localTypes.add(THROWABLE);
+        // Interpreted, every local is a word of every frame: the panic shares a slot of the body's own, which is
+        // dead once the exit block runs (not an instance method's this: the lambdas' expansions may need it).
+        boolean isStatic = (method.access & Opcodes.ACC_STATIC) != 0;
+        sharedPanic = first >= (isStatic ? 1 : 2);
+        if (sharedPanic) {
+            panic = first - 1;
+        } else {
+            panic = next++;
+            localTypes.add(THROWABLE);
+        }
         localsEnd = next;
     }
 
@@ -207,7 +221,9 @@ final class OpenCodedRewriter {
             prologue.add(zero(slotType));
             prologue.add(new VarInsnNode(slotType.getOpcode(Opcodes.ISTORE), result));
         }
-        storeNull(prologue, panic);
+        if (!sharedPanic) {
+            storeNull(prologue, panic);
+        }
         // Resolved at the first call, where there is stack to spare, so that the handler never loads a class
         // during a stack overflow: the class its first test names, and the runtime (whose first use
         // rehearses a panic). Both are constants once resolved, which the compilers drop.
@@ -279,16 +295,23 @@ final class OpenCodedRewriter {
 
     /**
      * The exit block: each registered call, highest bit first, clearing its bit before it runs; then the
-     * return of the result slot.
+     * return of the result slot. The returns enter at {@code exit}, where a shared panic slot still holds a
+     * value of the body and is set to null; the handler enters after that, at {@code inlineExit}.
      *
      * @return the first local above the expansions' locals
      */
-    private int appendExit(InsnList code, LabelNode exit, LabelNode inlineStart, LabelNode inlineEnd,
-            LabelNode rethrow) {
+    private int appendExit(InsnList code, LabelNode exit, LabelNode inlineExit, LabelNode inlineStart,
+            LabelNode inlineEnd, LabelNode rethrow) {
         LabelNode returnLabel = new LabelNode();
-        List<Object> exitLocals = Frames.withLocals(List.of(), first, localTypes);
+        List<Object> exitLocals = exitLocals();
         int expansionsEnd = localsEnd;
         code.add(exit);
+        if (sharedPanic) {
+            addBodyFrame(code);
+            code.add(new InsnNode(Opcodes.ACONST_NULL));
+            code.add(new VarInsnNode(Opcodes.ASTORE, panic));
+        }
+        code.add(inlineExit);
         addFrame(code);
         code.add(new VarInsnNode(Opcodes.ILOAD, mask));
         code.add(new JumpInsnNode(Opcodes.IFEQ, returnLabel));
@@ -332,14 +355,18 @@ final class OpenCodedRewriter {
      * <p>A fatal panic ({@code VirtualMachineError}: a stack overflow, an out-of-memory error) cannot be
      * recovered (S8), so the pending calls run inline, in this frame, as at a normal exit, and the panic is
      * rethrown after them: no call, no object and no class load stands between the overflow and the deferred
-     * calls, as none does for a {@code finally} block. Any other panic goes to the runtime: it hands the calls
-     * still registered to a runtime invocation, oldest first, with the result slot, and the runtime runs the
-     * panic with the full recover rules. A throwable from a deferred call replaces the panic (S9); should the
-     * hand-over itself fail, its throwable replaces the panic and the calls run inline.
+     * calls, as none does for a {@code finally} block. Any other panic goes to the runtime: one call hands the
+     * calls still registered to a runtime invocation, with the result slot, and a second, which nothing of the
+     * handler outlives, runs the panic with the full recover rules. A throwable from a deferred call replaces
+     * the panic (S9); should the hand-over itself fail, its throwable replaces the panic and the calls run
+     * inline.
+     *
+     * <p>{@code handler} covers the inline calls and the hand-over, where the panic slot holds null or the
+     * panic; the body's throws go to {@code first}, which knows there is no panic yet and does not read
+     * the slot (a shared one holds a value of the body there).
      */
-    private void appendHandler(InsnList code, LabelNode handler, LabelNode exit, LabelNode handOverStart,
-            LabelNode handOverEnd) {
-        LabelNode first = new LabelNode();
+    private void appendHandler(InsnList code, LabelNode handler, LabelNode first, LabelNode exit,
+            LabelNode handOverStart, LabelNode handOverEnd) {
         LabelNode stayInline = new LabelNode();
         LabelNode toRuntime = new LabelNode();
         code.add(handler);
@@ -360,61 +387,117 @@ final class OpenCodedRewriter {
         code.add(new VarInsnNode(Opcodes.ASTORE, panic));
         code.add(new JumpInsnNode(Opcodes.GOTO, exit));
         code.add(first);
-        addFrame(code, THROWABLE);
+        addBodyFrame(code, THROWABLE);
         code.add(new InsnNode(Opcodes.DUP));
         code.add(new TypeInsnNode(Opcodes.INSTANCEOF, FATAL));
         code.add(new JumpInsnNode(Opcodes.IFEQ, toRuntime));
         code.add(new VarInsnNode(Opcodes.ASTORE, panic));
         code.add(new JumpInsnNode(Opcodes.GOTO, exit));
         code.add(toRuntime);
-        addFrame(code, THROWABLE);
-        code.add(new InsnNode(Opcodes.DUP));
+        addBodyFrame(code, THROWABLE);
         code.add(new VarInsnNode(Opcodes.ASTORE, panic));
         code.add(handOverStart);
-        RuntimeAbi.addEnter(code, owner, method, "enterLate");
+        // One call hands over every pending call, so that only the throwable (in its local) is live across a
+        // call of the handler: each value live across a call takes a slot of the compiled frame.
+        code.add(new VarInsnNode(Opcodes.ILOAD, mask));
+        int arities = arities();
+        if (arities != 0) {
+            code.add(new LdcInsnNode(arities));
+            code.add(new InsnNode(Opcodes.IOR));
+        }
+        code.add(new LdcInsnNode(callsLength()));
+        code.add(new TypeInsnNode(Opcodes.ANEWARRAY, "java/lang/Object"));
+        int at = 0;
         for (int k = 0; k < sites.size(); k++) {
-            LabelNode skip = null;
-            if (direct[k] != null) {
-                // The object is made only here, for the runtime, and only if the site ran.
-                skip = new LabelNode();
-                code.add(new VarInsnNode(Opcodes.ILOAD, mask));
-                code.add(new LdcInsnNode(1 << k));
-                code.add(new InsnNode(Opcodes.IAND));
-                code.add(new JumpInsnNode(Opcodes.IFEQ, skip));
-            }
-            code.add(new InsnNode(Opcodes.DUP));
+            LabelNode skip = new LabelNode();
             code.add(new VarInsnNode(Opcodes.ILOAD, mask));
             code.add(new LdcInsnNode(1 << k));
-            code.add(new LdcInsnNode(arity(k)));
-            if (direct[k] == null) {
-                code.add(new VarInsnNode(Opcodes.ALOAD, functions[k]));
-            } else {
-                loadCaptures(code, k);
-                InvokeDynamicInsnNode indy = direct[k].indy;
-                code.add(new InvokeDynamicInsnNode(indy.name, indy.desc, indy.bsm, indy.bsmArgs));
+            code.add(new InsnNode(Opcodes.IAND));
+            code.add(new JumpInsnNode(Opcodes.IFEQ, skip));
+            addStore(code, at, direct[k] == null ? null : direct[k].indy, functions[k], k);
+            if (firstArguments[k] >= 0) {
+                addStore(code, at + 1, null, firstArguments[k], k);
             }
-            loadOrNull(code, firstArguments[k]);
-            loadOrNull(code, secondArguments[k]);
-            code.add(new MethodInsnNode(Opcodes.INVOKESTATIC, RuntimeAbi.SUPPORT, "handOver",
-                    "(" + RuntimeAbi.INVOCATION_DESCRIPTOR + "IIILjava/lang/Object;Ljava/lang/Object;Ljava/lang/Object;)V",
-                    false));
-            if (skip != null) {
-                code.add(skip);
-                addFrame(code, THROWABLE, RuntimeAbi.INVOCATION);
+            if (secondArguments[k] >= 0) {
+                addStore(code, at + 2, null, secondArguments[k], k);
             }
+            code.add(skip);
+            addFrame(code, Opcodes.INTEGER, "[Ljava/lang/Object;");
+            at += 1 + arity(k);
         }
-        if (!isVoid) {
-            code.add(new InsnNode(Opcodes.DUP));
-            code.add(new VarInsnNode(slotType.getOpcode(Opcodes.ILOAD), result));
-            code.add(new MethodInsnNode(Opcodes.INVOKESTATIC, RuntimeAbi.SUPPORT, "slot",
-                    "(" + RuntimeAbi.INVOCATION_DESCRIPTOR + slotType.getDescriptor() + ")V", false));
-        }
+        addSlotArguments(code);
+        code.add(new LdcInsnNode(Type.getObjectType(owner)));
+        code.add(new LdcInsnNode(method.name + method.desc));
+        code.add(new MethodInsnNode(Opcodes.INVOKESTATIC, RuntimeAbi.SUPPORT, "handOverAll",
+                "(I[Ljava/lang/Object;JLjava/lang/Object;Ljava/lang/Class;Ljava/lang/String;)"
+                        + RuntimeAbi.INVOCATION_DESCRIPTOR, false));
         // The runtime's panic is not covered: the calls are the runtime's now.
         code.add(handOverEnd);
-        code.add(new MethodInsnNode(Opcodes.INVOKESTATIC, RuntimeAbi.SUPPORT, "panic" + RuntimeAbi.kind(returnType),
-                RuntimeAbi.panicDescriptor(returnType), false));
-        RuntimeAbi.addResultCast(code, returnType);
-        code.add(new InsnNode(returnType.getOpcode(Opcodes.IRETURN)));
+        code.add(new VarInsnNode(Opcodes.ALOAD, panic));
+        code.add(new InsnNode(Opcodes.SWAP));
+        RuntimeAbi.addFinishAndReturn(code, returnType);
+    }
+
+    /** [calls] -> [calls] with calls[at] = the local's value, or a direct lambda's object made from its captures. */
+    private void addStore(InsnList code, int at, InvokeDynamicInsnNode indy, int local, int k) {
+        code.add(new InsnNode(Opcodes.DUP));
+        code.add(new LdcInsnNode(at));
+        if (indy != null) {
+            // The object is made only here, for the runtime, and only if the site ran.
+            loadCaptures(code, k);
+            code.add(new InvokeDynamicInsnNode(indy.name, indy.desc, indy.bsm, indy.bsmArgs));
+        } else {
+            code.add(new VarInsnNode(Opcodes.ALOAD, local));
+        }
+        code.add(new InsnNode(Opcodes.AASTORE));
+    }
+
+    /** Each site's arity in bits 8 + 2k and 9 + 2k, as handOverAll reads them beside the mask. */
+    private int arities() {
+        int arities = 0;
+        for (int k = 0; k < sites.size(); k++) {
+            arities |= arity(k) << (8 + 2 * k);
+        }
+        return arities;
+    }
+
+    /** The length of handOverAll's array: per site, the call and its arguments. */
+    private int callsLength() {
+        int length = 0;
+        for (int k = 0; k < sites.size(); k++) {
+            length += 1 + arity(k);
+        }
+        return length;
+    }
+
+    /** handOverAll's result slot arguments: the primitive slot as a long of its bits, then the reference slot. */
+    private void addSlotArguments(InsnList code) {
+        switch (slotType.getSort()) {
+            case Type.INT:
+                code.add(new VarInsnNode(Opcodes.ILOAD, result));
+                code.add(new InsnNode(Opcodes.I2L));
+                break;
+            case Type.LONG:
+                code.add(new VarInsnNode(Opcodes.LLOAD, result));
+                break;
+            case Type.FLOAT:
+                code.add(new VarInsnNode(Opcodes.FLOAD, result));
+                code.add(new MethodInsnNode(Opcodes.INVOKESTATIC, "java/lang/Float", "floatToRawIntBits", "(F)I", false));
+                code.add(new InsnNode(Opcodes.I2L));
+                break;
+            case Type.DOUBLE:
+                code.add(new VarInsnNode(Opcodes.DLOAD, result));
+                code.add(new MethodInsnNode(Opcodes.INVOKESTATIC, "java/lang/Double", "doubleToRawLongBits", "(D)J",
+                        false));
+                break;
+            default:
+                code.add(new InsnNode(Opcodes.LCONST_0));
+        }
+        if (slotType.getSort() == Type.OBJECT) {
+            code.add(new VarInsnNode(Opcodes.ALOAD, result));
+        } else {
+            code.add(new InsnNode(Opcodes.ACONST_NULL));
+        }
     }
 
     /** [thrown] -> [thrown], keeping the panic in flight as its suppressed exception (S9). */
@@ -480,12 +563,34 @@ final class OpenCodedRewriter {
         }
     }
 
-    /** A frame that declares only the new locals (the exit and the handler are reached from anywhere). */
+    /**
+     * A frame that declares only the new locals and the panic slot (the exit and the handler are reached from
+     * anywhere), for the code after the exit's entry, where the panic slot holds null or the panic.
+     */
     private void addFrame(InsnList code, Object... stack) {
+        if (withFrames) {
+            List<Object> locals = exitLocals();
+            code.add(new FrameNode(Opcodes.F_NEW, locals.size(), locals.toArray(), stack.length, stack));
+        }
+    }
+
+    /** A frame that declares only the new locals: where a shared panic slot may still hold a value of the body. */
+    private void addBodyFrame(InsnList code, Object... stack) {
         if (withFrames) {
             List<Object> locals = Frames.withLocals(List.of(), first, localTypes);
             code.add(new FrameNode(Opcodes.F_NEW, locals.size(), locals.toArray(), stack.length, stack));
         }
+    }
+
+    /** The locals of {@link #addFrame}'s frames: TOP below the new locals, but for a shared panic slot. */
+    private List<Object> exitLocals() {
+        List<Object> below = new ArrayList<>();
+        if (sharedPanic) {
+            for (int slot = 0; slot < first; slot++) {
+                below.add(slot == panic ? THROWABLE : Opcodes.TOP);
+            }
+        }
+        return Frames.withLocals(below, first, localTypes);
     }
 
     private static void storeNull(InsnList code, int local) {
@@ -493,10 +598,6 @@ final class OpenCodedRewriter {
             code.add(new InsnNode(Opcodes.ACONST_NULL));
             code.add(new VarInsnNode(Opcodes.ASTORE, local));
         }
-    }
-
-    private static void loadOrNull(InsnList code, int local) {
-        code.add(local >= 0 ? new VarInsnNode(Opcodes.ALOAD, local) : new InsnNode(Opcodes.ACONST_NULL));
     }
 
     private static AbstractInsnNode zero(Type type) {

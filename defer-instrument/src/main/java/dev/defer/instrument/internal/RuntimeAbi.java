@@ -4,6 +4,7 @@ import org.objectweb.asm.Opcodes;
 import org.objectweb.asm.Type;
 import org.objectweb.asm.tree.AbstractInsnNode;
 import org.objectweb.asm.tree.InsnList;
+import org.objectweb.asm.tree.InsnNode;
 import org.objectweb.asm.tree.LdcInsnNode;
 import org.objectweb.asm.tree.MethodInsnNode;
 import org.objectweb.asm.tree.MethodNode;
@@ -15,7 +16,7 @@ import org.objectweb.asm.tree.TypeInsnNode;
  * that class, whose {@code ABI_VERSION} is {@link #VERSION}.
  */
 final class RuntimeAbi {
-    static final int VERSION = 4;
+    static final int VERSION = 5;
 
     static final String SUPPORT = "dev/defer/internal/DeferSupport";
     static final String INVOCATION = "dev/defer/internal/Invocation";
@@ -62,7 +63,7 @@ final class RuntimeAbi {
      * Appends {@code ldc Owner.class; ldc "name(desc)"; invokestatic DeferSupport.<entry>}, which leaves the
      * invocation on the stack.
      *
-     * @param entry {@link #ENTER}, or {@code enterLate} for an open-coded method's handler
+     * @param entry {@link #ENTER}
      */
     static void addEnter(InsnList code, String owner, MethodNode method, String entry) {
         code.add(new LdcInsnNode(Type.getObjectType(owner)));
@@ -140,10 +141,67 @@ final class RuntimeAbi {
         return "(" + value + INVOCATION_DESCRIPTOR + ")" + erased.getDescriptor();
     }
 
-    /** {@code panicInt(Throwable Invocation)I} and the like. */
-    static String panicDescriptor(Type returnType) {
-        return "(Ljava/lang/Throwable;" + INVOCATION_DESCRIPTOR + ")" + erased(returnType).getDescriptor();
+    /** {@code finish(Throwable, Invocation, int kind)}: runs the calls for a panic, then throws or returns the boxed result. */
+    static final String FINISH_DESCRIPTOR = "(Ljava/lang/Throwable;" + INVOCATION_DESCRIPTOR + "I)Ljava/lang/Object;";
+
+    /**
+     * Appends {@code ldc KIND; invokestatic DeferSupport.finish}, the unboxing or cast of its result and the
+     * return: the whole panic path of a handler, with the throwable and the invocation on the stack.
+     */
+    static void addFinishAndReturn(InsnList code, Type returnType) {
+        code.add(new LdcInsnNode(resultKind(returnType)));
+        code.add(new MethodInsnNode(Opcodes.INVOKESTATIC, SUPPORT, "finish", FINISH_DESCRIPTOR, false));
+        String box;
+        String unbox;
+        switch (erased(returnType).getSort()) {
+            case Type.VOID:
+                code.add(new InsnNode(Opcodes.POP));
+                code.add(new InsnNode(Opcodes.RETURN));
+                return;
+            case Type.INT:
+                box = "java/lang/Integer";
+                unbox = "intValue";
+                break;
+            case Type.LONG:
+                box = "java/lang/Long";
+                unbox = "longValue";
+                break;
+            case Type.FLOAT:
+                box = "java/lang/Float";
+                unbox = "floatValue";
+                break;
+            case Type.DOUBLE:
+                box = "java/lang/Double";
+                unbox = "doubleValue";
+                break;
+            default:
+                addResultCast(code, returnType);
+                code.add(new InsnNode(Opcodes.ARETURN));
+                return;
+        }
+        code.add(new TypeInsnNode(Opcodes.CHECKCAST, box));
+        code.add(new MethodInsnNode(Opcodes.INVOKEVIRTUAL, box, unbox, "()" + erased(returnType).getDescriptor(), false));
+        code.add(new InsnNode(returnType.getOpcode(Opcodes.IRETURN)));
     }
+
+    /** DeferSupport's VOID_RESULT ... OBJECT_RESULT (0 to 5) for a return type. */
+    static int resultKind(Type returnType) {
+        switch (erased(returnType).getSort()) {
+            case Type.VOID:
+                return 0;
+            case Type.INT:
+                return 1;
+            case Type.LONG:
+                return 2;
+            case Type.FLOAT:
+                return 3;
+            case Type.DOUBLE:
+                return 4;
+            default:
+                return 5;
+        }
+    }
+
 
     /**
      * The runtime's conversion of a {@code Defer.setResult} value for an inline copy of a deferred lambda:

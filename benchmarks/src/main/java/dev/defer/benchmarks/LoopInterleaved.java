@@ -1,0 +1,122 @@
+package dev.defer.benchmarks;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.Random;
+
+/**
+ * A paired measurement of {@link LoopDeferBenchmark}'s loop defers against the {@code ArrayDeque} written by hand,
+ * for a machine so loaded that JMH's separate forks (each case in its own JVM, seconds apart) measure mostly the
+ * other processes. One JVM runs the four cases in short batches, in a shuffled order each round, so that a slow
+ * moment of the machine falls on all four alike, and reports for each ratio the median of the rounds' ratios.
+ * Each case has its own timing loop, so that each is compiled on its own as JMH compiles it.
+ *
+ * <p>Run under the agent, from the repository root, after {@code mvn -B -q -DskipTests package}:
+ *
+ * <pre>
+ * java -Xms1g -Xmx1g -XX:+AlwaysPreTouch -javaagent:defer-agent/target/defer-agent.jar \
+ *     -cp benchmarks/target/benchmarks.jar dev.defer.benchmarks.LoopInterleaved [ROUNDS]
+ * </pre>
+ *
+ * The first fifth of the rounds warm up and are not counted.
+ */
+public final class LoopInterleaved {
+    /** Calls per batch of one case: a few hundred microseconds each. */
+    private static final int BATCH = 20_000;
+    private static final String[] CASES = {"loopDefer1", "arrayDeque1", "loopDefer16", "arrayDeque16"};
+
+    private static int sink;
+
+    private LoopInterleaved() {
+    }
+
+    public static void main(String[] args) {
+        int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 2000;
+        AgentCheck.requireAgent();
+        LoopDeferBenchmark benchmark = new LoopDeferBenchmark();
+        double[][] nanos = new double[CASES.length][rounds];
+        Random random = new Random(42);
+        List<Integer> order = new ArrayList<>(List.of(0, 1, 2, 3));
+        for (int round = 0; round < rounds; round++) {
+            Collections.shuffle(order, random);
+            for (int c : order) {
+                nanos[c][round] = (double) time(benchmark, c) / BATCH;
+            }
+        }
+        int warm = rounds / 5;
+        System.out.printf(Locale.ROOT, "LoopInterleaved: %d rounds of %d calls per case (%d counted), ns/op medians:%n",
+                rounds, BATCH, rounds - warm);
+        for (int c = 0; c < CASES.length; c++) {
+            System.out.printf(Locale.ROOT, "  %-14s %8.2f%n", CASES[c], median(nanos[c], warm, null));
+        }
+        System.out.printf(Locale.ROOT, "  loopDefer1 / arrayDeque1:   %.3f (median of the rounds' ratios)%n",
+                median(nanos[0], warm, nanos[1]));
+        System.out.printf(Locale.ROOT, "  loopDefer16 / arrayDeque16: %.3f (median of the rounds' ratios)%n",
+                median(nanos[2], warm, nanos[3]));
+        if (sink == 42) {
+            System.out.println();
+        }
+    }
+
+    private static long time(LoopDeferBenchmark benchmark, int c) {
+        switch (c) {
+            case 0: return loopDefer1(benchmark);
+            case 1: return arrayDeque1(benchmark);
+            case 2: return loopDefer16(benchmark);
+            default: return arrayDeque16(benchmark);
+        }
+    }
+
+    private static long loopDefer1(LoopDeferBenchmark benchmark) {
+        long start = System.nanoTime();
+        int s = 0;
+        for (int i = 0; i < BATCH; i++) {
+            s += benchmark.loopDefer1();
+        }
+        sink += s;
+        return System.nanoTime() - start;
+    }
+
+    private static long arrayDeque1(LoopDeferBenchmark benchmark) {
+        long start = System.nanoTime();
+        int s = 0;
+        for (int i = 0; i < BATCH; i++) {
+            s += benchmark.arrayDeque1();
+        }
+        sink += s;
+        return System.nanoTime() - start;
+    }
+
+    private static long loopDefer16(LoopDeferBenchmark benchmark) {
+        long start = System.nanoTime();
+        int s = 0;
+        for (int i = 0; i < BATCH; i++) {
+            s += benchmark.loopDefer16();
+        }
+        sink += s;
+        return System.nanoTime() - start;
+    }
+
+    private static long arrayDeque16(LoopDeferBenchmark benchmark) {
+        long start = System.nanoTime();
+        int s = 0;
+        for (int i = 0; i < BATCH; i++) {
+            s += benchmark.arrayDeque16();
+        }
+        sink += s;
+        return System.nanoTime() - start;
+    }
+
+    /** The median of {@code values[from..]}, or of their ratios to {@code divisors[from..]}. */
+    private static double median(double[] values, int from, double[] divisors) {
+        double[] v = new double[values.length - from];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = divisors == null ? values[from + i] : values[from + i] / divisors[from + i];
+        }
+        Arrays.sort(v);
+        return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+    }
+}

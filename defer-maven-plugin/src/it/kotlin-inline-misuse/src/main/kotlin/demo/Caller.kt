@@ -1,0 +1,6 @@
+package demo
+
+fun notDefers() {
+    println("open")
+    closeOnExit("b")
+}
