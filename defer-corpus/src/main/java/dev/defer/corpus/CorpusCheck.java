@@ -308,9 +308,9 @@ public final class CorpusCheck {
     /**
      * The methods the all= mode rewrites, restated here rather than asked of the rewrite so that a method it
      * leaves out for no reason is caught: every method with a body, except constructors and static
-     * initialisers, Kotlin suspend functions (refused when annotated, left alone by all=), and synthetic methods
-     * that are not lambda bodies (bridges, accessors, code other tools inject; docs/agent.md). A lambda body is
-     * a method that a LambdaMetafactory call site of the class binds.
+     * initialisers, Kotlin suspend functions (rewritten for their coroutine when annotated, left alone by
+     * all=), and synthetic methods that are not lambda bodies (bridges, accessors, code other tools inject;
+     * docs/agent.md). A lambda body is a method that a LambdaMetafactory call site of the class binds.
      */
     private static int eligibleMethods(byte[] classFile) {
         ClassNode node = new ClassNode();

@@ -81,35 +81,44 @@ class UnrewritableTest {
 
     /** A class {@code test.Generated} with one @Defers method, built with ASM since javac would refuse it. */
     /**
-     * A Kotlin suspend function as kotlinc compiles it (a Continuation last, Object returned): the state
-     * machine returns at each suspension, so a rewrite would run the deferred calls at the first one.
+     * A suspend function whose code is not a shape kotlinc writes (here: it reads a state machine's label
+     * without kotlinc's preamble): the rewrite cannot tell a resumption from a first entry, so it refuses.
      */
     @Test
-    void suspendFunctionIsRefusedWithTheReasonAndTheFix() {
+    void suspendFunctionOfAnUnknownShapeIsRefusedWithTheReasonAndTheFix() {
         InstrumentationException e = assertThrows(InstrumentationException.class,
-                () -> new Instrumenter().instrument(suspendFunction(true, false)));
+                () -> new Instrumenter().instrument(suspendFunction(true, false, true)));
         assertEquals("test.Suspending", e.className());
         assertTrue(e.getMessage().contains("load(Lkotlin/coroutines/Continuation;)Ljava/lang/Object;"), e.getMessage());
         assertTrue(e.getMessage().contains("suspend function"), e.getMessage());
+        assertTrue(e.getMessage().contains("state machine"), e.getMessage());
         assertTrue(e.getMessage().contains("defer in a regular function"), e.getMessage());
         assertTrue(e.getMessage().contains("left unchanged"), e.getMessage());
     }
 
     @Test
-    void suspendFunctionOfADefersTypeIsRefused() {
+    void suspendFunctionOfADefersTypeOfAnUnknownShapeIsRefused() {
         InstrumentationException e = assertThrows(InstrumentationException.class,
-                () -> new Instrumenter().instrument(suspendFunction(false, true)));
+                () -> new Instrumenter().instrument(suspendFunction(false, true, true)));
         assertTrue(e.getMessage().contains("suspend function"), e.getMessage());
+    }
+
+    /** A suspend function without a state machine (it never suspends) gets the coroutine rewrite. */
+    @Test
+    void suspendFunctionWithoutStateMachineIsRewrittenForTheCoroutine() throws InstrumentationException {
+        Instrumenter.Result result = new Instrumenter().instrument(suspendFunction(true, false, false));
+        assertEquals(java.util.List.of("load(Lkotlin/coroutines/Continuation;)Ljava/lang/Object; (0 on the coroutine)"),
+                result.methods());
     }
 
     @Test
     void allModeLeavesSuspendFunctionsAlone() throws InstrumentationException {
-        Instrumenter.Result result = new Instrumenter(java.util.List.of("test")).instrument(suspendFunction(false, false));
+        Instrumenter.Result result = new Instrumenter(java.util.List.of("test")).instrument(suspendFunction(false, false, false));
         assertEquals(java.util.List.of("plain()Ljava/lang/Object;"), result.methods().stream()
                 .map(m -> m.replaceAll(" .*", "")).collect(java.util.stream.Collectors.toList()));
     }
 
-    private static byte[] suspendFunction(boolean annotateMethod, boolean annotateType) {
+    private static byte[] suspendFunction(boolean annotateMethod, boolean annotateType, boolean readsLabel) {
         ClassWriter writer = new ClassWriter(0);
         writer.visit(Opcodes.V17, Opcodes.ACC_PUBLIC | Opcodes.ACC_SUPER, "test/Suspending", null, "java/lang/Object", null);
         if (annotateType) {
@@ -122,6 +131,12 @@ class UnrewritableTest {
                 method.visitAnnotation("Ldev/defer/Defers;", true).visitEnd();
             }
             method.visitCode();
+            if (readsLabel && name.equals("load")) {
+                method.visitVarInsn(Opcodes.ALOAD, 0);
+                method.visitTypeInsn(Opcodes.CHECKCAST, "test/Suspending$load$1");
+                method.visitFieldInsn(Opcodes.GETFIELD, "test/Suspending$load$1", "label", "I");
+                method.visitInsn(Opcodes.POP);
+            }
             method.visitInsn(Opcodes.ACONST_NULL);
             method.visitInsn(Opcodes.ARETURN);
             method.visitMaxs(1, 1);

@@ -21,7 +21,7 @@ import java.util.Arrays;
  */
 public final class DeferSupport {
     /** The version of this ABI; the agent writes it into every class it rewrites. */
-    public static final int ABI_VERSION = 4;
+    public static final int ABI_VERSION = 5;
 
     /** {@link #finish}'s result kinds: what it hands back of the result slot. */
     public static final int VOID_RESULT = 0;
@@ -677,6 +677,83 @@ public final class DeferSupport {
      */
     public static Object recoverAsDeferredCall() {
         return Recovery.recoverAsDeferredCall();
+    }
+
+    /**
+     * The first entry of a rewritten Kotlin {@code suspend fun}: wraps its {@code $completion} in the frame
+     * that keeps its deferred calls until it completes (see {@code SuspendFrame}), which the function uses
+     * as its completion from then on. Only rewritten suspend functions call the methods named
+     * {@code ...Suspend}, so the runtime loads Kotlin's classes only where Kotlin is present.
+     *
+     * @param completion the function's {@code kotlin.coroutines.Continuation} parameter
+     * @param owner the class that declares the function
+     * @param method its name and descriptor
+     * @return the continuation to use in place of {@code completion}
+     */
+    public static Object enterSuspend(Object completion, Class<?> owner, String method) {
+        return SuspendFrame.enter(completion, owner, method);
+    }
+
+    /**
+     * {@code Defer.defer(call)} in a rewritten suspend function.
+     *
+     * @param call the deferred call
+     * @param continuation the function's frame from {@link #enterSuspend}, or its state machine's
+     *     continuation
+     */
+    public static void deferSuspend(Deferred call, Object continuation) {
+        SuspendFrame.of(continuation).defer(DeferRecord.NO_ARGUMENTS, call, null, null);
+    }
+
+    /**
+     * {@code Defer.defer(call, a)} in a rewritten suspend function.
+     *
+     * @param call the deferred call
+     * @param a its argument
+     * @param continuation as for {@link #deferSuspend(Deferred, Object)}
+     */
+    public static void deferSuspend(Deferred1<?> call, Object a, Object continuation) {
+        SuspendFrame.of(continuation).defer(DeferRecord.ONE_ARGUMENT, call, a, null);
+    }
+
+    /**
+     * {@code Defer.defer(call, a, b)} in a rewritten suspend function.
+     *
+     * @param call the deferred call
+     * @param a its first argument
+     * @param b its second argument
+     * @param continuation as for {@link #deferSuspend(Deferred, Object)}
+     */
+    public static void deferSuspend(Deferred2<?, ?> call, Object a, Object b, Object continuation) {
+        SuspendFrame.of(continuation).defer(DeferRecord.TWO_ARGUMENTS, call, a, b);
+    }
+
+    /**
+     * A {@code return} of a rewritten suspend function. Runs the deferred calls only when the function's
+     * first entry completes without suspending; {@code COROUTINE_SUSPENDED}, and the return of a resumed
+     * entry (whose outcome Kotlin hands to the frame), pass through.
+     *
+     * @param value the returned value
+     * @param continuation as for {@link #deferSuspend(Deferred, Object)}
+     * @param firstEntry whether this run of the body is the function's first entry (kotlinc's preamble took
+     *     its first-entry path), not a resumption
+     * @return the value to return
+     */
+    public static Object exitSuspend(Object value, Object continuation, boolean firstEntry) {
+        return SuspendFrame.of(continuation).exit(value, firstEntry);
+    }
+
+    /**
+     * A throwable left the body of a rewritten suspend function: its first entry panics here; a resumed
+     * entry rethrows it to Kotlin, which hands it to the frame.
+     *
+     * @param thrown the throwable
+     * @param continuation as for {@link #deferSuspend(Deferred, Object)}
+     * @param firstEntry as for {@link #exitSuspend}
+     * @return the result slot, when a deferred call recovered
+     */
+    public static Object panicSuspend(Throwable thrown, Object continuation, boolean firstEntry) {
+        return SuspendFrame.of(continuation).panic(thrown, firstEntry);
     }
 
     /**

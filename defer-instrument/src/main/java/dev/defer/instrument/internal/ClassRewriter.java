@@ -58,11 +58,6 @@ public final class ClassRewriter {
             if (MethodSelection.isAnnotated(method) && MethodSelection.isInitializer(method)) {
                 problems.add(method.name + method.desc + ": constructors and static initialisers are not rewritten;"
                         + " move the code that defers into a @Defers method");
-            } else if (selection.isSelected(method) && MethodSelection.isSuspendFunction(method)) {
-                problems.add(method.name + method.desc + ": a Kotlin suspend function returns at each suspension,"
-                        + " so its deferred calls would run at the first one; @Defers is not supported on suspend"
-                        + " functions: defer in a regular function that the suspend function calls, or use"
-                        + " try/finally");
             }
         }
         for (MethodNode method : node.methods) {
@@ -138,6 +133,11 @@ public final class ClassRewriter {
         for (MethodNode method : selected(node, selection)) {
             String key = method.name + method.desc;
             try {
+                if (MethodSelection.isSuspendFunction(method)) {
+                    // Its frame ends at every suspension: the deferred calls live with the coroutine.
+                    strategies.add(key + SuspendRewriter.rewrite(className, method, version >= Opcodes.V1_7));
+                    continue;
+                }
                 if (version < Opcodes.V1_7) {
                     // Written without frames, a version 50 class is verified by type inference instead.
                     stripFrames(method);
@@ -177,7 +177,7 @@ public final class ClassRewriter {
     private static List<MethodNode> selected(ClassNode node, MethodSelection selection) {
         List<MethodNode> selected = new ArrayList<>();
         for (MethodNode method : node.methods) {
-            if (selection.isSelected(method) && !MethodSelection.isSuspendFunction(method)) {
+            if (selection.isSelected(method)) {
                 selected.add(method);
             }
         }

@@ -19,6 +19,7 @@ import org.objectweb.asm.tree.MethodNode;
 public final class MethodSelection {
     static final String DEFERS_DESCRIPTOR = "Ldev/defer/Defers;";
     private static final String CONTINUATION = "Lkotlin/coroutines/Continuation;";
+    private static final String SUSPEND_IMPL = "$suspendImpl";
 
     private final boolean all;
     private final boolean typeLevel;
@@ -26,6 +27,8 @@ public final class MethodSelection {
     private final Set<String> lambdaBodies;
     /** Name + descriptor of each compiler-made lambda body ({@link #compilerLambdaBodies}); only for a type-level {@code @Defers}. */
     private final Set<String> compilerLambdaBodies;
+    /** Name + descriptor of each {@code f$suspendImpl} whose {@code f} the rewrite takes ({@link #suspendImpls}). */
+    private final Set<String> suspendImpls;
 
     /**
      * @param node the class, read with its annotations
@@ -36,6 +39,33 @@ public final class MethodSelection {
         this.typeLevel = hasDefers(node.visibleAnnotations) || hasDefers(node.invisibleAnnotations);
         this.lambdaBodies = all ? lambdaBodies(node) : Set.of();
         this.compilerLambdaBodies = typeLevel ? compilerLambdaBodies(node) : Set.of();
+        this.suspendImpls = suspendImpls(node);
+    }
+
+    /**
+     * kotlinc compiles an {@code open} suspend function (or one with a body in an interface) to a method
+     * {@code f} that only calls a static synthetic {@code f$suspendImpl(Owner, args, Continuation)}, which
+     * holds the body and its state machine. It copies {@code f}'s annotations there, but a type-level
+     * {@code @Defers} does not cover a synthetic method: the body's {@code Defer.defer} calls are {@code f}'s,
+     * so {@code f$suspendImpl} is taken with {@code f}. (Rewriting {@code f} too only wraps its completion
+     * once more, with no deferred call of its own.)
+     */
+    private Set<String> suspendImpls(ClassNode node) {
+        Set<String> impls = new HashSet<>();
+        for (MethodNode impl : node.methods) {
+            if (!impl.name.endsWith(SUSPEND_IMPL) || (impl.access & Opcodes.ACC_STATIC) == 0
+                    || !isSuspendFunction(impl) || !impl.desc.startsWith("(L" + node.name + ";")) {
+                continue;
+            }
+            String name = impl.name.substring(0, impl.name.length() - SUSPEND_IMPL.length());
+            String desc = "(" + impl.desc.substring(node.name.length() + 3);
+            for (MethodNode twin : node.methods) {
+                if (twin.name.equals(name) && twin.desc.equals(desc) && isSelected(twin)) {
+                    impls.add(impl.name + impl.desc);
+                }
+            }
+        }
+        return impls;
     }
 
     /**
@@ -54,7 +84,9 @@ public final class MethodSelection {
         if (isInitializer(method)) {
             return false;
         }
-        return isAnnotated(method) || all && isEligibleForAll(method)
+        // suspendImpls is null while the constructor computes it from the other rules.
+        return isAnnotated(method) || all && isEligibleForAll(method) || suspendImpls != null
+                && suspendImpls.contains(method.name + method.desc)
                 || typeLevel && isEligibleForType(method) && !compilerLambdaBodies.contains(method.name + method.desc);
     }
 
@@ -85,8 +117,8 @@ public final class MethodSelection {
      * Whether a method is a Kotlin suspend function as compiled: a state machine that takes a
      * {@code kotlin.coroutines.Continuation} last and returns {@code Object}, returning the
      * {@code COROUTINE_SUSPENDED} marker at each suspension. Its frame ends at every suspension, not when
-     * the function completes, so the rewrite would run its deferred calls too early: such a method is
-     * refused when annotated (or in an annotated type), and {@code all=} leaves it alone.
+     * the function completes, so it gets a rewrite of its own ({@link SuspendRewriter}) when annotated (or
+     * in an annotated type); {@code all=} leaves it alone.
      *
      * @param method a method
      * @return whether it has the shape of a compiled suspend function
