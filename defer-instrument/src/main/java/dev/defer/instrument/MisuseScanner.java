@@ -181,7 +181,7 @@ public final class MisuseScanner {
     /** The fix for a Kotlin suspend lambda. */
     static final String KOTLIN_SUSPEND_LAMBDA = "a Kotlin suspend lambda is a class of its own whose invokeSuspend"
             + " returns at each suspension, so it can be neither annotated nor rewritten; call Defer.defer in a"
-            + " regular @Defers function that the lambda calls, or use try/finally";
+            + " @Defers function (a suspend one too) that the lambda calls, or use try/finally";
 
     /** Whether a class is a Kotlin suspend lambda: it extends one of the coroutine library's lambda bases. */
     private static boolean isKotlinSuspendLambda(ClassNode owner) {

@@ -39,7 +39,7 @@ public final class Misuse {
     /** The fix for a Kotlin suspend lambda. */
     private static final String KOTLIN_SUSPEND_LAMBDA = "a Kotlin suspend lambda is a class of its own whose"
             + " invokeSuspend returns at each suspension, so it can be neither annotated nor rewritten; call"
-            + " Defer.defer in a regular @Defers function that the lambda calls, or use try/finally";
+            + " Defer.defer in a @Defers function (a suspend one too) that the lambda calls, or use try/finally";
 
     private Misuse() {
     }
