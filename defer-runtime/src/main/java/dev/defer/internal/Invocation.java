@@ -180,6 +180,8 @@ public final class Invocation {
                 } finally {
                     above.panic = null;
                     above.goexit = null;
+                    // As DeferSupport.finish: a reused object must not let a later call re-throw this panic.
+                    above.recoveredPanic = null;
                     above.unwound = false;
                 }
             }
