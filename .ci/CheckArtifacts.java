@@ -40,7 +40,7 @@ public final class CheckArtifacts {
             System.exit(1);
         }
         System.out.println("artifacts OK: only defer-parent and " + PUBLISHED + ", each with a pom, a jar, a sources jar and a javadoc jar;"
-                + " the agent's pom has no compile or runtime dependency; ASM relocated inside the agent");
+                + " each jar with META-INF/LICENSE; the agent's pom has no compile or runtime dependency; ASM relocated inside the agent, with its licence");
     }
 
     private void run(Path repository) throws Exception {
@@ -61,12 +61,15 @@ public final class CheckArtifacts {
                 require(child(pom, element) != null || child(parent, element) != null,
                         module + ".pom and defer-parent.pom have no <" + element + ">");
             }
-            checkJar(single(repository, module, ".jar"), module, ".class");
+            Path jar = single(repository, module, ".jar");
+            checkJar(jar, module, ".class");
+            checkEntry(jar, "META-INF/LICENSE", "the project's licence (LICENSE at the top, copied by the parent pom's resources)");
             checkJar(single(repository, module, "-sources.jar"), module, ".java");
             checkJar(single(repository, module, "-javadoc.jar"), module, "index.html");
             if (module.equals("defer-agent")) {
                 checkAgentPom(pom);
-                checkAgentJar(single(repository, module, ".jar"));
+                checkAgentJar(jar);
+                checkEntry(jar, "META-INF/LICENSE-ASM.txt", "ASM's BSD licence, which its redistribution in binary form requires");
             }
         }
     }
@@ -111,6 +114,15 @@ public final class CheckArtifacts {
         try (JarFile file = new JarFile(jar.toFile())) {
             require(file.stream().anyMatch(e -> e.getName().endsWith(suffix)),
                     jar.getFileName() + " has no entry ending in " + suffix);
+        }
+    }
+
+    private void checkEntry(Path jar, String entry, String what) throws IOException {
+        if (jar == null) {
+            return;
+        }
+        try (JarFile file = new JarFile(jar.toFile())) {
+            require(file.getEntry(entry) != null, jar.getFileName() + " has no " + entry + ": " + what);
         }
     }
 
