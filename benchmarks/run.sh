@@ -153,8 +153,20 @@ if [ "$MODE" != partial ]; then
 fi
 
 # 3. JMH under the agent; every fork inherits -javaagent (AgentCheck proves it in each fork).
+# JMH refuses to start while another JMH run on the machine holds /tmp/jmh.lock (on a shared machine, another
+# user's): wait for it, up to 30 minutes, rather than fail after the steps above, and never run beside it.
 echo "== JMH: $(relative "${JMH_CMD[@]}")"
-"${JMH_CMD[@]}" 2>&1 | tee "$RESULTS/jmh-output.txt"
+for ((attempt = 1; ; attempt++)); do
+  if "${JMH_CMD[@]}" 2>&1 | tee "$RESULTS/jmh-output.txt"; then
+    break
+  fi
+  if ! grep -q 'Unable to acquire the JMH lock' "$RESULTS/jmh-output.txt" || [ $attempt -ge 60 ]; then
+    echo "run.sh: JMH failed; its output is above and in $(relative "$RESULTS/jmh-output.txt")" >&2
+    exit 1
+  fi
+  echo "== JMH: another JMH run holds /tmp/jmh.lock; waiting 30 s (attempt $attempt of 60)"
+  sleep 30
+done
 
 # 3b. Class loading paired in one JVM, the figure for the defer agent / no-op agent target: JMH's separate forks
 # of the same cases differ by more than the agent costs when the machine's load changes (benchmarks/README.md).

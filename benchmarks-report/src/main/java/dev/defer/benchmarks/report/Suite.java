@@ -51,7 +51,8 @@ final class Suite {
         d("GoAnchorBenchmark.LoopDefer16", "Go's LoopDefer16: the same, 16 times");
         d("GoAnchorBenchmark.PanicRecover", "Go's PanicRecover: `panic(\"boom\")`, recovered");
         d("ClassLoadBenchmark.defineWithAgent",
-                "define 5,000 generated classes (no `@Defers`) in a new loader, with the agent");
+                "define 5,000 generated classes (no `@Defers`) in a new loader, with the agent (single shots in "
+                        + "separate forks; the target's paired figure is under \"Class loading, paired\")");
         d("ClassLoadBenchmark.defineWithoutAgent", "the same without the agent");
         d("ClassLoadBenchmark.defineWithNoopAgent",
                 "the same with a no-op agent instead (one transformer that returns `null` for every class): the floor "
