@@ -95,7 +95,7 @@ final class TargetsSection {
         out.add("");
         out.add("What `defer` promises to cost, against the hand-written Java it replaces, against Go, and on every "
                 + "JVM start and class load: the first " + (Suite.LOOP_GOALS.size() + 2) + " rows are the current "
-                + "goals for loop defers, start-up and class loading, the rest earlier targets that stay met.");
+                + "goals for loop defers, start-up and class loading, the rest earlier targets still in force.");
         out.add("");
         out.add("Each ratio divides the scores of two benchmarks of this run. *Measured* is the ratio of JMH's scores "
                 + "(means); *range* is the ratio taken from the ends of both scores' intervals (JMH's 99.9% confidence "

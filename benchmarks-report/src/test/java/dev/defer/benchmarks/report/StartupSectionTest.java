@@ -35,7 +35,7 @@ class StartupSectionTest {
     void theVerdictIsOnDeferMinusNoneAndSaysWhoseShareMissedIt() {
         Verdict jvmShare = StartupSection.parse(output(30, 70, 85)).verdict();
         assertEquals(Verdict.State.MISSED, jvmShare.state(), "+55 ms > 20 ms, though the agent's own share is 15");
-        assertEquals("**missed** (time; the JVM charges +40.0 ms for any agent (no-op - none); the defer agent's own "
+        assertEquals("**missed** (CPU; the JVM charges +40.0 ms for any agent (no-op - none); the defer agent's own "
                 + "share (defer - no-op) is +15.0 ms, within 20 ms: missed because of the JVM's share)",
                 jvmShare.markdown());
         Verdict ownShare = StartupSection.parse(output(30, 40, 75)).verdict();
