@@ -24,8 +24,8 @@
 # docs/performance-data/.
 # Environment: GO_ANCHORS (Go's benchmark folder, default benchmarks/go-anchors),
 #              JAVA (the java command, default java).
-# The full run takes about 20 minutes on 2 cores (JMH about 12 of them). Its raw results are kept beside the report, in
-# docs/performance-data/, so that the report can be redrawn without running again.
+# The full run takes about 20 minutes on 2 cores (JMH about 15 of them). Its raw results are kept beside the
+# report, in docs/performance-data/, so that the report can be redrawn without running again.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -79,8 +79,8 @@ else
   JMH_SETTINGS=()   # the annotations' settings (MicroBenchmark, ClassLoadBenchmark)
   GO_COUNT=3
   GO_BENCHTIME=()
-  # The targets' verdicts need medians of at least 3 runs: 10 start-ups per case (issue's "median of 10 runs"),
-  # 3 class-loading JVMs of 64 counted rounds each.
+  # The targets' verdicts need medians of at least 3: 10 start-ups per case (the start-up target is on medians
+  # of 10 runs), 3 class-loading JVMs of 64 counted rounds each.
   STARTUP_RUNS=10
   CLASS_LOAD_JVMS=3
   CLASS_LOAD_ROUNDS=80
@@ -145,7 +145,7 @@ else
   echo "== Go: skipped ($( [ $RUN_GO = 0 ] && echo --no-go || echo "no go command or no $GO_ANCHORS"))"
 fi
 
-# 2b. Start-up: a few seconds, before JMH, so that the same load as Go's anchors' falls on it.
+# 2b. Start-up, about 10 seconds, except in a partial run.
 if [ "$MODE" != partial ]; then
   echo "== start-up: benchmarks/startup.sh $STARTUP_RUNS"
   echo "startup_command=benchmarks/startup.sh $STARTUP_RUNS" >> "$INFO"
