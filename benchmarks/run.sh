@@ -2,13 +2,19 @@
 # Runs the whole benchmark suite once and writes the performance report from that run:
 #   1. builds the jars if a source is newer than them (mvn -B -q -DskipTests package, never install);
 #   2. Go's anchor benchmarks (benchmarks/go-anchors: go test -bench . -benchmem -count 3), if go is installed;
-#   3. every JMH benchmark under the agent with -prof gc, JMH's JSON to benchmarks/target/jmh-result.json;
-#   3b. benchmarks/stack-depth.sh: levels of recursion per strategy before the stack overflows (not in a partial run);
+#   2b. benchmarks/startup.sh 10: the CPU of an empty main with no agent, a no-op agent and the defer agent,
+#       interleaved (not in a partial run);
+#   3. every JMH benchmark under the agent with -prof gc (3 forks each, the annotations' setting), JMH's JSON to
+#      benchmarks/target/jmh-result.json;
+#   3b. ClassLoadInterleaved, 3 JVMs of 80 rounds: class loading with no agent, the no-op agent and the defer
+#       agent paired shot by shot (not in a partial run);
+#   3c. benchmarks/stack-depth.sh: levels of recursion per strategy before the stack overflows (not in a partial run);
 #   4. docs/performance.md and docs/performance.png from those results (benchmarks-report).
 #
 # Usage: benchmarks/run.sh [--quick] [--no-go] [--no-report] [JMH ARGUMENTS...]
-#   --quick (or QUICK=1)  a smoke run of about 2.5 minutes: 1 fork, 1 warm-up and 2 measured iterations,
-#                         Go -count 1; its results and report go to benchmarks/target/quick/, not docs/
+#   --quick (or QUICK=1)  a smoke run of about 5 minutes: 1 fork, 1 warm-up and 2 measured iterations,
+#                         Go -count 1, 3 start-up runs, one paired class-loading JVM of 20 rounds; its results
+#                         and report go to benchmarks/target/quick/, not docs/
 #   --no-go               skips Go's benchmarks
 #   --no-report           skips the report
 #   JMH ARGUMENTS         passed on to JMH, after the script's own: a benchmark regexp ('LoopDefer'),
@@ -18,8 +24,8 @@
 # docs/performance-data/.
 # Environment: GO_ANCHORS (Go's benchmark folder, default benchmarks/go-anchors),
 #              JAVA (the java command, default java).
-# The full run takes about 10 minutes on 2 cores. Its raw results are kept beside the report, in
-# docs/performance-data/, so that the report can be redrawn without running again.
+# The full run takes about 20 minutes on 2 cores (JMH about 15 of them). Its raw results are kept beside the
+# report, in docs/performance-data/, so that the report can be redrawn without running again.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -63,6 +69,9 @@ if [ "$QUICK" = 1 ]; then
   JMH_SETTINGS=(-f 1 -wi 1 -w 1s -i 2 -r 1s)
   GO_COUNT=1
   GO_BENCHTIME=(-benchtime 300ms)
+  STARTUP_RUNS=3
+  CLASS_LOAD_JVMS=1
+  CLASS_LOAD_ROUNDS=20
   DOCS=$OUT/quick
   RESULTS=$OUT/quick
 else
@@ -70,6 +79,11 @@ else
   JMH_SETTINGS=()   # the annotations' settings (MicroBenchmark, ClassLoadBenchmark)
   GO_COUNT=3
   GO_BENCHTIME=()
+  # The targets' verdicts need medians of at least 3: 10 start-ups per case (the start-up target is on medians
+  # of 10 runs), 3 class-loading JVMs of 64 counted rounds each.
+  STARTUP_RUNS=10
+  CLASS_LOAD_JVMS=3
+  CLASS_LOAD_ROUNDS=80
   DOCS=$ROOT/docs
   RESULTS=$OUT
   if [ ${#JMH_EXTRA[@]} -gt 0 ] || [ $RUN_GO = 0 ]; then
@@ -84,13 +98,18 @@ mkdir -p "$RESULTS"
 INFO=$RESULTS/run-info.properties
 JSON=$RESULTS/jmh-result.json
 GO_TXT=$RESULTS/go-bench.txt
-rm -f "$JSON" "$GO_TXT"
+STARTUP_TXT=$RESULTS/startup.txt
+CLASS_LOAD_TXT=$RESULTS/class-load-interleaved.txt
+rm -f "$JSON" "$GO_TXT" "$STARTUP_TXT" "$CLASS_LOAD_TXT"
 
 COMMAND="benchmarks/run.sh${*:+ $*}"
 [ "$QUICK" = 1 ] && [[ " $* " != *" --quick "* ]] && COMMAND="QUICK=1 $COMMAND"
 JMH_CMD=("$JAVA" "-javaagent:$AGENT" -jar "$BENCH_JAR" -prof gc -foe true -rf json -rff "$JSON"
   ${JMH_SETTINGS[@]+"${JMH_SETTINGS[@]}"} ${JMH_EXTRA[@]+"${JMH_EXTRA[@]}"})
 GO_CMD=(go test -bench . -benchmem -count "$GO_COUNT" ${GO_BENCHTIME[@]+"${GO_BENCHTIME[@]}"})
+# The defer agent's jar on the class path, not as -javaagent: ClassLoadInterleaved makes its transformer itself.
+CLASS_LOAD_CMD=("$JAVA" -Xms1g -Xmx1g -XX:+AlwaysPreTouch -Djdk.attach.allowAttachSelf=true
+  -cp "$BENCH_JAR:$AGENT" dev.defer.benchmarks.ClassLoadInterleaved "${CLASS_LOAD_ROUNDS:-80}")
 
 # Paths relative to the repository in the report, so that it reads the same on every machine.
 relative() { local s="$*"; s=${s//$ROOT\//}; echo "${s//$HOME/~}"; }
@@ -126,11 +145,40 @@ else
   echo "== Go: skipped ($( [ $RUN_GO = 0 ] && echo --no-go || echo "no go command or no $GO_ANCHORS"))"
 fi
 
-# 3. JMH under the agent; every fork inherits -javaagent (AgentCheck proves it in each fork).
-echo "== JMH: $(relative "${JMH_CMD[@]}")"
-"${JMH_CMD[@]}" 2>&1 | tee "$RESULTS/jmh-output.txt"
+# 2b. Start-up, about 10 seconds, except in a partial run.
+if [ "$MODE" != partial ]; then
+  echo "== start-up: benchmarks/startup.sh $STARTUP_RUNS"
+  echo "startup_command=benchmarks/startup.sh $STARTUP_RUNS" >> "$INFO"
+  JAVA=$JAVA AGENT=$AGENT benchmarks/startup.sh "$STARTUP_RUNS" | tee "$STARTUP_TXT"
+fi
 
-# 3b. Stack depth per strategy (not a time: levels before the stack overflows), except in a partial run.
+# 3. JMH under the agent; every fork inherits -javaagent (AgentCheck proves it in each fork).
+# JMH refuses to start while another JMH run on the machine holds /tmp/jmh.lock (on a shared machine, another
+# user's): wait for it, up to 30 minutes, rather than fail after the steps above, and never run beside it.
+echo "== JMH: $(relative "${JMH_CMD[@]}")"
+for ((attempt = 1; ; attempt++)); do
+  if "${JMH_CMD[@]}" 2>&1 | tee "$RESULTS/jmh-output.txt"; then
+    break
+  fi
+  if ! grep -q 'Unable to acquire the JMH lock' "$RESULTS/jmh-output.txt" || [ $attempt -ge 60 ]; then
+    echo "run.sh: JMH failed; its output is above and in $(relative "$RESULTS/jmh-output.txt")" >&2
+    exit 1
+  fi
+  echo "== JMH: another JMH run holds /tmp/jmh.lock; waiting 30 s (attempt $attempt of 60)"
+  sleep 30
+done
+
+# 3b. Class loading paired in one JVM, the figure for the defer agent / no-op agent target: JMH's separate forks
+# of the same cases differ by more than the agent costs when the machine's load changes (benchmarks/README.md).
+if [ "$MODE" != partial ]; then
+  echo "class_load_command=$(relative "${CLASS_LOAD_CMD[@]}") ($CLASS_LOAD_JVMS JVMs)" >> "$INFO"
+  for ((jvm = 1; jvm <= CLASS_LOAD_JVMS; jvm++)); do
+    echo "== class loading, paired, JVM $jvm of $CLASS_LOAD_JVMS: $(relative "${CLASS_LOAD_CMD[@]}")"
+    { echo "== JVM $jvm | $(relative "${CLASS_LOAD_CMD[@]}")"; "${CLASS_LOAD_CMD[@]}" 2>&1; } | tee -a "$CLASS_LOAD_TXT"
+  done
+fi
+
+# 3c. Stack depth per strategy (not a time: levels before the stack overflows), except in a partial run.
 DEPTH_TXT=$RESULTS/stack-depth.txt
 rm -f "$DEPTH_TXT"
 if [ "$MODE" != partial ]; then
@@ -154,11 +202,14 @@ if [ "$MODE" = full ]; then
   cp "$JSON" "$INFO" "$DATA"/
   [ -f "$GO_TXT" ] && cp "$GO_TXT" "$DATA"/
   [ -f "$DEPTH_TXT" ] && cp "$DEPTH_TXT" "$DATA"/
+  [ -f "$STARTUP_TXT" ] && cp "$STARTUP_TXT" "$DATA"/
+  [ -f "$CLASS_LOAD_TXT" ] && cp "$CLASS_LOAD_TXT" "$DATA"/
   echo "data_dir=${DATA#"$ROOT"/}" >> "$INFO"   # relative to the repository, where the report runs
   cp "$INFO" "$DATA"/
 fi
 if [ $REPORT = 1 ]; then
   mkdir -p "$DOCS"
   "$JAVA" -jar "$REPORT_JAR" --jmh "$JSON" --go "$GO_TXT" --info "$INFO" \
-    --markdown "$DOCS/performance.md" --chart "$DOCS/performance.png" --stack-depth "$DEPTH_TXT"
+    --markdown "$DOCS/performance.md" --chart "$DOCS/performance.png" --stack-depth "$DEPTH_TXT" \
+    --startup "$STARTUP_TXT" --class-load "$CLASS_LOAD_TXT"
 fi

@@ -179,13 +179,13 @@ public class ClassLoadBenchmark {
 
     /** Loads, links (verifies) and initialises every class from a jar through a new URLClassLoader. */
     @Benchmark
-    @Fork(value = 2, jvmArgsAppend = {ForkArgs.HEAP_MIN, ForkArgs.HEAP_MAX, ForkArgs.PRE_TOUCH})
+    @Fork(value = 3, jvmArgsAppend = {ForkArgs.HEAP_MIN, ForkArgs.HEAP_MAX, ForkArgs.PRE_TOUCH})
     public void loadFromJarWithAgent(Blackhole blackhole) throws IOException, ClassNotFoundException {
         loadAll(blackhole);
     }
 
     @Benchmark
-    @Fork(value = 2, jvmArgs = {ForkArgs.HEAP_MIN, ForkArgs.HEAP_MAX, ForkArgs.PRE_TOUCH})
+    @Fork(value = 3, jvmArgs = {ForkArgs.HEAP_MIN, ForkArgs.HEAP_MAX, ForkArgs.PRE_TOUCH})
     public void loadFromJarWithoutAgent(Blackhole blackhole) throws IOException, ClassNotFoundException {
         loadAll(blackhole);
     }

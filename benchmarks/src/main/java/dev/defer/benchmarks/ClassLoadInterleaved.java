@@ -35,6 +35,9 @@ import java.util.Random;
  *
  * (the defer agent's jar on the class path, not as {@code -javaagent}: its transformer is made here, as its
  * {@code premain} makes it, with no options). The first fifth of the rounds warm up and are not counted.
+ * It prints each mode's median shot and, for each pair of modes, the median of the rounds' ratios (each round
+ * times the three modes within a second or so of each other): the figure {@code benchmarks/run.sh} reports, from
+ * three such JVMs.
  */
 public final class ClassLoadInterleaved {
     private ClassLoadInterleaved() {
@@ -109,6 +112,12 @@ public final class ClassLoadInterleaved {
                             + "/ no agent %.3f  / no-op agent %.3f%n", mode, median, Collections.min(millis.get(mode)),
                     median * 1000 / n, median(bytes.get(mode)) / n, median / none, median / noopMedian);
         }
+        // Each round's ratio pairs shots taken seconds apart, so a change of the machine's load between rounds
+        // cancels out; the medians above pair shots across the whole run.
+        out.printf(Locale.ROOT, "paired, median of the rounds' ratios: no-op agent / no agent %.3f  "
+                        + "defer agent / no agent %.3f  defer agent / no-op agent %.3f%n",
+                pairedMedian(millis, "no-op agent", "no agent"), pairedMedian(millis, "defer agent", "no agent"),
+                pairedMedian(millis, "defer agent", "no-op agent"));
         for (String mode : List.of("no-op agent", "defer agent")) {
             ClassFileTransformer transformer = modes.get(mode);
             ClassLoader loader = new ClassLoadBenchmark.GeneratedLoader();
@@ -142,6 +151,17 @@ public final class ClassLoadInterleaved {
         Constructor<?> constructor = type.getDeclaredConstructor(options, PrintStream.class);
         constructor.setAccessible(true);
         return (ClassFileTransformer) constructor.newInstance(parse.invoke(null, (Object) null), System.err);
+    }
+
+    /** The median over the counted rounds of each round's {@code numerator / denominator}. */
+    private static double pairedMedian(Map<String, List<Double>> millis, String numerator, String denominator) {
+        List<Double> top = millis.get(numerator);
+        List<Double> bottom = millis.get(denominator);
+        List<Double> ratios = new ArrayList<>();
+        for (int i = 0; i < top.size(); i++) {
+            ratios.add(top.get(i) / bottom.get(i));
+        }
+        return median(ratios);
     }
 
     private static double median(List<Double> values) {

@@ -17,8 +17,11 @@ import org.openjdk.jmh.annotations.Warmup;
  * that the fork runs under the agent. Command-line options ({@code -f}, {@code -wi}, {@code -i}, ...) override them;
  * {@code benchmarks/run.sh} does so only in its quick mode.
  *
- * <p>Two forks of 3 warm-up and 5 measured one-second iterations: about 19 seconds a case with the JVM starts, which
- * keeps the whole suite under 15 minutes on two cores while showing fork-to-fork variation in the error bars.
+ * <p>Three forks of 3 warm-up and 5 measured one-second iterations: about 28 seconds a case with the JVM starts. Three
+ * forks, because the report judges each target on the median of all forks' iterations, and one fork slowed by
+ * another process must not decide it; 5 iterations of 1 s, because a fork's iterations agree far better than forks
+ * do on a shared machine, so more forks buy more than longer ones. The whole suite stays under 25 minutes on two
+ * cores.
  * {@code jvmArgsAppend} keeps the host's arguments, the {@code -javaagent} among them, and adds {@link ForkArgs}.
  */
 @State(Scope.Thread)
@@ -26,7 +29,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(value = 2, jvmArgsAppend = {ForkArgs.HEAP_MIN, ForkArgs.HEAP_MAX, ForkArgs.PRE_TOUCH})
+@Fork(value = 3, jvmArgsAppend = {ForkArgs.HEAP_MIN, ForkArgs.HEAP_MAX, ForkArgs.PRE_TOUCH})
 public abstract class MicroBenchmark {
     /** The input of {@link Work#work}, read from a field so that the JIT cannot fold it. */
     protected int x = 17;

@@ -5,7 +5,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 
 /** Writes docs/performance.md. */
 final class MarkdownReport {
@@ -28,7 +27,13 @@ final class MarkdownReport {
         this.markdownDir = markdownDir;
     }
 
-    String write(List<String> stackDepth) {
+    /**
+     * The report, with the sections of the other measurements: the outputs of {@code benchmarks/stack-depth.sh},
+     * {@code benchmarks/startup.sh} and {@code ClassLoadInterleaved}'s JVMs (each empty when the run had none).
+     */
+    String write(List<String> stackDepth, List<String> startupOutput, List<String> classLoadOutput) {
+        StartupSection.Startup startup = StartupSection.parse(startupOutput);
+        List<ClassLoadSection.Run> classLoad = ClassLoadSection.parse(classLoadOutput);
         line("# Performance");
         line();
         line("The cost of `defer`, `panic` and `recover` beside the hand-written Java they replace and beside Go's own,");
@@ -37,7 +42,9 @@ final class MarkdownReport {
         line("[benchmarks/README.md](../benchmarks/README.md); what the runtime does is in [design.md](design.md).");
         line();
         run();
-        targets();
+        TargetsSection.markdown(TargetsSection.rows(m, startup, classLoad)).forEach(this::line);
+        StartupSection.markdown(startup, info.get("startup_command", "benchmarks/startup.sh")).forEach(this::line);
+        ClassLoadSection.markdown(classLoad).forEach(this::line);
         goComparison();
         others();
         chart();
@@ -60,7 +67,8 @@ final class MarkdownReport {
         String data = info.get("data_dir");   // relative to the working directory, the repository's root
         if (data != null && markdownDir != null) {
             String link = markdownDir.relativize(java.nio.file.Path.of(data).toAbsolutePath()).toString();
-            row("raw results", "[" + link + "/](" + link + "/): JMH's JSON, Go's output, the run's record");
+            row("raw results", "[" + link + "/](" + link + "/): JMH's JSON, Go's output, the start-up, class-loading and "
+                    + "stack-depth outputs, the run's record");
         }
         String commit = info.get("commit");
         if (commit != null) {
@@ -113,47 +121,6 @@ final class MarkdownReport {
         settings.forEach((s, names) -> parts.add(settings.size() == 1 ? s
                 : s + " (" + (names.size() <= 3 ? String.join(", ", names) : names.size() + " benchmarks") + ")"));
         return String.join("; ", parts) + "; bytes per operation from `-prof gc` (`gc.alloc.rate.norm`)";
-    }
-
-    private void targets() {
-        line("## Issue 3's targets");
-        line();
-        line("Each ratio divides the scores of two benchmarks of this run. *Range* is the ratio taken from the ends of");
-        line("both scores' intervals (JMH's 99.9% confidence interval; for Go the smallest and largest of its samples);");
-        line("the verdict uses the point value, the ratio of JMH's scores (means). *Medians* is the ratio of the medians");
-        line("of the measured iterations of all forks (Go: of its samples), which a few iterations slowed by other");
-        line("processes move less than the means. Bytes per operation are rounded to whole bytes.");
-        line();
-        line("| ratio | Java case | reference | measured | range | medians | bytes/op (Java, reference) | target | verdict |");
-        line("|---|---|---|---:|---|---:|---|---|---|");
-        for (Suite.Ratio ratio : Suite.TARGETS) {
-            Optional<Measurements.Measured> measured = m.measure(ratio);
-            if (measured.isEmpty()) {
-                line("| " + ratio.label() + " | " + code(ratio.numerator()) + " | " + code(ratio.denominator())
-                        + " | – | – | – | – | " + ratio.targetText() + " | not measured |");
-                continue;
-            }
-            Measurements.Measured r = measured.get();
-            line("| " + ratio.label() + " | " + code(ratio.numerator()) + " | " + code(ratio.denominator()) + " | "
-                    + ratio(r.value()) + " | " + range(r) + " | " + ratio(r.medianValue()) + " | "
-                    + bytes(r.numerator().bytes()) + ", " + bytes(r.denominator().bytes())
-                    + " | " + ratio.targetText() + " | " + verdict(r) + " |");
-        }
-        line();
-    }
-
-    private static String verdict(Measurements.Measured r) {
-        if (r.met()) {
-            return "met";
-        }
-        List<String> why = new ArrayList<>();
-        if (!r.timeMet()) {
-            why.add("time");
-        }
-        if (!r.bytesMet()) {
-            why.add("bytes");
-        }
-        return "**missed** (" + String.join(", ", why) + ")";
     }
 
     private void goComparison() {

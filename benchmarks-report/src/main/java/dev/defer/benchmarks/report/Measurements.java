@@ -1,5 +1,6 @@
 package dev.defer.benchmarks.report;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -7,11 +8,19 @@ import java.util.Optional;
 
 /** The run's results, JMH's and Go's, looked up by the names {@link Suite} uses. */
 final class Measurements {
-    /** One score with its interval, whichever tool measured it. */
-    record Value(String name, double score, double low, double high, String unit, double bytes, double median) {
+    /**
+     * One score with its interval, whichever tool measured it; {@code forks} is JMH's forks, or Go's samples
+     * ({@code -count}), each a separate process.
+     */
+    record Value(String name, double score, double low, double high, String unit, double bytes, double median,
+            int forks) {
     }
 
-    /** A ratio measured: the point estimate, its range from the ends of both intervals, and the verdict. */
+    /**
+     * A ratio measured: the point estimate (the ratio of the means), its range from the ends of both intervals, the
+     * ratio of the medians, and the verdict, which is on the medians: a few iterations slowed by another process
+     * move them less than the means.
+     */
     record Measured(Suite.Ratio ratio, Value numerator, Value denominator) {
         double value() {
             return numerator.score() / denominator.score();
@@ -36,7 +45,24 @@ final class Measurements {
         }
 
         boolean timeMet() {
-            return value() <= ratio.target();
+            return medianValue() <= ratio.target();
+        }
+
+        /** The fewer forks of the two sides: the verdict needs {@link Verdict#MIN_FORKS} of each. */
+        int forks() {
+            return Math.min(numerator.forks(), denominator.forks());
+        }
+
+        /** The verdict on the medians, with what was missed; not judged on fewer than three forks. */
+        Verdict verdict() {
+            List<String> misses = new ArrayList<>();
+            if (!timeMet()) {
+                misses.add("time");
+            }
+            if (!bytesMet()) {
+                misses.add("bytes");
+            }
+            return Verdict.of(misses, forks(), forks() == 1 ? "fork" : "forks");
         }
 
         boolean bytesMet() {
@@ -72,11 +98,12 @@ final class Measurements {
         if (name.startsWith(Suite.GO)) {
             GoResult r = go.get(name.substring(Suite.GO.length()));
             return r == null ? Optional.empty()
-                    : Optional.of(new Value(name, r.median(), r.min(), r.max(), "ns/op", r.bytes(), r.median()));
+                    : Optional.of(new Value(name, r.median(), r.min(), r.max(), "ns/op", r.bytes(), r.median(), r.count()));
         }
         JmhResult r = jmh.get(name);
         return r == null ? Optional.empty()
-                : Optional.of(new Value(name, r.score(), r.low(), r.high(), r.unit(), r.bytesPerOp(), r.median()));
+                : Optional.of(new Value(name, r.score(), r.low(), r.high(), r.unit(), r.bytesPerOp(), r.median(),
+                        r.forks()));
     }
 
     /** The ratio measured, or empty when either side was not run (or their units differ). */

@@ -13,18 +13,27 @@ import java.util.List;
  * java -jar benchmarks-report/target/benchmarks-report.jar --jmh benchmarks/target/jmh-result.json
  *     [--go benchmarks/target/go-bench.txt] [--info benchmarks/target/run-info.properties]
  *     [--markdown docs/performance.md] [--chart docs/performance.png] [--stack-depth benchmarks/target/stack-depth.txt]
+ *     [--startup benchmarks/target/startup.txt] [--class-load benchmarks/target/class-load-interleaved.txt]
  * </pre>
  *
  * {@code --jmh} is JMH's JSON ({@code -rf json}, with {@code -prof gc} for bytes per operation); {@code --go} the
  * output of {@code go test -bench . -benchmem -count N} (a {@code go version} line may precede it); {@code --info}
  * the {@code key=value} file {@code benchmarks/run.sh} writes about the run and the machine. The chart's path is
  * written into the Markdown relative to the Markdown's folder. {@code --stack-depth} is the output of
- * {@code benchmarks/stack-depth.sh}, which becomes the report's "Stack depth" section.
+ * {@code benchmarks/stack-depth.sh}, which becomes the report's "Stack depth" section; {@code --startup} the output
+ * of {@code benchmarks/startup.sh}, and {@code --class-load} that of {@code ClassLoadInterleaved}'s JVMs, each
+ * headed {@code == JVM n | COMMAND}: the start-up and class-loading targets and their sections.
  */
 public final class PerformanceReport {
     private PerformanceReport() {
     }
 
+    /**
+     * Writes the report.
+     *
+     * @param args the options above
+     * @throws IOException when a result cannot be read or the report written
+     */
     public static void main(String[] args) throws IOException {
         System.setProperty("java.awt.headless", "true");
         Path jmh = null;
@@ -33,6 +42,8 @@ public final class PerformanceReport {
         Path markdown = Path.of("docs/performance.md");
         Path chart = Path.of("docs/performance.png");
         Path stackDepth = null;
+        Path startup = null;
+        Path classLoad = null;
         for (int i = 0; i < args.length; i++) {
             String option = args[i];
             if (i + 1 >= args.length) {
@@ -46,6 +57,8 @@ public final class PerformanceReport {
                 case "--markdown" -> markdown = value;
                 case "--chart" -> chart = value;
                 case "--stack-depth" -> stackDepth = value;
+                case "--startup" -> startup = value;
+                case "--class-load" -> classLoad = value;
                 default -> usage("unknown option " + option);
             }
         }
@@ -64,16 +77,22 @@ public final class PerformanceReport {
                 + (goLines.isEmpty() ? "" : ", " + GoResult.header(goLines).fields().getOrDefault("go", "Go"))
                 + ("quick".equals(runInfo.get("mode")) ? " (quick mode)" : "")).write(chart);
         String text = new MarkdownReport(measurements, runInfo, GoResult.header(goLines), chartLink, markdownDir)
-                .write(stackDepth != null && Files.exists(stackDepth) ? Files.readAllLines(stackDepth) : List.of());
+                .write(lines(stackDepth), lines(startup), lines(classLoad));
         Files.createDirectories(markdownDir);
         Files.writeString(markdown, text, StandardCharsets.UTF_8);
         System.out.println("wrote " + markdown + " and " + chart);
     }
 
+    /** The file's lines; none when no file was named or the run did not write it (a partial run). */
+    private static List<String> lines(Path file) throws IOException {
+        return file != null && Files.exists(file) ? Files.readAllLines(file) : List.of();
+    }
+
     private static void usage(String problem) {
         System.err.println("benchmarks-report: " + problem);
         System.err.println("usage: java -jar benchmarks-report.jar --jmh JMH.json [--go GO.txt] [--info RUN.properties]"
-                + " [--markdown OUT.md] [--chart OUT.png] [--stack-depth STACK-DEPTH.txt]");
+                + " [--markdown OUT.md] [--chart OUT.png] [--stack-depth STACK-DEPTH.txt] [--startup STARTUP.txt]"
+                + " [--class-load CLASS-LOAD.txt]");
         System.exit(2);
     }
 }

@@ -5,8 +5,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What the report knows about the suite: what each benchmark measures, the ratios issue 3 sets targets for, the
- * other ratios worth reading, the pairs of Java translation and Go benchmark, and the chart's groups. Benchmarks
+ * What the report knows about the suite: what each benchmark measures, the targets (ratios, start-up CPU, paired
+ * class loading), the other ratios worth reading, the pairs of Java translation and Go benchmark, and the chart's groups. Benchmarks
  * are named as {@code Class.method} (JMH) or {@code go:Name} (Go's anchors).
  */
 final class Suite {
@@ -51,7 +51,8 @@ final class Suite {
         d("GoAnchorBenchmark.LoopDefer16", "Go's LoopDefer16: the same, 16 times");
         d("GoAnchorBenchmark.PanicRecover", "Go's PanicRecover: `panic(\"boom\")`, recovered");
         d("ClassLoadBenchmark.defineWithAgent",
-                "define 5,000 generated classes (no `@Defers`) in a new loader, with the agent");
+                "define 5,000 generated classes (no `@Defers`) in a new loader, with the agent (single shots in "
+                        + "separate forks; the target's paired figure is under \"Class loading, paired\")");
         d("ClassLoadBenchmark.defineWithoutAgent", "the same without the agent");
         d("ClassLoadBenchmark.defineWithNoopAgent",
                 "the same with a no-op agent instead (one transformer that returns `null` for every class): the floor "
@@ -75,30 +76,43 @@ final class Suite {
         ZERO
     }
 
-    /** A ratio of two benchmarks' scores, with its target when issue 3 sets one (NaN otherwise). */
+    /** A ratio of two benchmarks' scores, with its target when it has one (NaN otherwise). */
     record Ratio(String label, String numerator, String denominator, double target, Bytes bytes, String targetText) {
     }
 
-    /** Issue 3's ratios, with their targets. */
-    static final List<Ratio> TARGETS = List.of(
+    /** The goals for loop defers: ahead of the hand-written deque, allocating nothing. */
+    static final List<Ratio> LOOP_GOALS = List.of(
+            new Ratio("16 loop defers / ArrayDeque by hand",
+                    "LoopDeferBenchmark.loopDefer16", "LoopDeferBenchmark.arrayDeque16",
+                    0.8, Bytes.ZERO, "≤ 0.8, and 0 bytes per operation"),
+            new Ratio("1 loop defer / ArrayDeque by hand",
+                    "LoopDeferBenchmark.loopDefer1", "LoopDeferBenchmark.arrayDeque1",
+                    1.5, Bytes.ZERO, "≤ 1.5, and 0 bytes per operation"));
+
+    /** CPU milliseconds the defer agent may add to an empty {@code main} (defer - none, medians of 10 runs). */
+    static final double STARTUP_GOAL_MS = 20;
+
+    /** Defer agent / no-op agent, class loading paired in one JVM: the part of the cost the agent controls. */
+    static final double CLASS_LOAD_GOAL = 1.02;
+
+    /**
+     * The earlier targets that stay in force. Two were replaced by the goals above: 16 loop defers ≤ 1.0 of the deque
+     * (now ≤ 0.8), and class loading with the agent / without ≤ 1.05, which no {@code java.lang.instrument} agent can
+     * meet (the JVM's copy of each class file for any agent costs more) and which became defer agent / no-op agent.
+     */
+    static final List<Ratio> EARLIER = List.of(
             new Ratio("one defer / try/finally",
                     "OneDeferBenchmark.oneDeferStatic", "OneDeferBenchmark.tryFinally",
                     3.0, Bytes.NO_EXTRA, "≤ 3.0, and 0 extra bytes per operation"),
             new Ratio("three defers / three nested try/finally",
                     "ThreeDefersBenchmark.threeDefers", "ThreeDefersBenchmark.threeTryFinally",
                     4.0, Bytes.NO_EXTRA, "≤ 4.0, 0 extra bytes"),
-            new Ratio("16 loop defers / ArrayDeque by hand",
-                    "LoopDeferBenchmark.loopDefer16", "LoopDeferBenchmark.arrayDeque16",
-                    1.0, Bytes.ZERO, "≤ 1.0, and 0 bytes per operation with a non-capturing deferred call"),
             new Ratio("panic + recover / throw + catch of the same exception (a `Defer.panic` value)",
                     "PanicRecoverBenchmark.panicRecover", "PanicRecoverBenchmark.throwCatchPanic",
                     1.2, Bytes.ANY, "≤ 1.2"),
             new Ratio("panic + recover / throw + catch of the same exception (a thrown exception)",
                     "PanicRecoverBenchmark.exceptionRecover", "PanicRecoverBenchmark.throwCatchException",
                     1.2, Bytes.ANY, "≤ 1.2"),
-            new Ratio("class loading with the agent / without, no @Defers classes",
-                    "ClassLoadBenchmark.defineWithAgent", "ClassLoadBenchmark.defineWithoutAgent",
-                    1.05, Bytes.ANY, "≤ 1.05"),
             new Ratio("one defer, Java / Go's open-coded defer",
                     "GoAnchorBenchmark.OneDeferOpenCoded", GO + "OneDeferOpenCoded",
                     1.0, Bytes.ANY, "≤ 1.0"),
@@ -123,7 +137,6 @@ final class Suite {
             other("defer changing a boxed result / by hand",
                     "DeferModifiesResultBenchmark.deferModifiesResultBoxed",
                     "DeferModifiesResultBenchmark.modifyResultByHand"),
-            other("1 loop defer / ArrayDeque by hand", "LoopDeferBenchmark.loopDefer1", "LoopDeferBenchmark.arrayDeque1"),
             other("16 loop defers / Guava Closer", "LoopDeferBenchmark.loopDefer16", "LoopDeferBenchmark.guavaCloser16"),
             other("16 capturing loop defers / ArrayDeque by hand",
                     "LoopDeferBenchmark.loopDefer16Capturing", "LoopDeferBenchmark.arrayDeque16"),
@@ -131,10 +144,14 @@ final class Suite {
                     "LoopDeferBenchmark.loopDefer16", GO + "LoopDefer16"),
             other("class loading from a jar (load, verify, initialise) with the agent / without",
                     "ClassLoadBenchmark.loadFromJarWithAgent", "ClassLoadBenchmark.loadFromJarWithoutAgent"),
-            other("define 5,000 classes, defer agent / no-op agent: the defer agent's own work",
+            other("define 5,000 classes with the agent / without, single shots in separate forks (the paired "
+                    + "figures are under \"Class loading\")",
+                    "ClassLoadBenchmark.defineWithAgent", "ClassLoadBenchmark.defineWithoutAgent"),
+            other("define 5,000 classes, defer agent / no-op agent, single shots in separate forks: the defer agent's "
+                    + "own work",
                     "ClassLoadBenchmark.defineWithAgent", "ClassLoadBenchmark.defineWithNoopAgent"),
-            other("define 5,000 classes, no-op agent / no agent: the price of any agent (the JVM's copy of each class "
-                    + "file for the transformers)",
+            other("define 5,000 classes, no-op agent / no agent, single shots in separate forks: the price of any "
+                    + "agent (the JVM's copy of each class file for the transformers)",
                     "ClassLoadBenchmark.defineWithNoopAgent", "ClassLoadBenchmark.defineWithoutAgent"));
 
     private static Ratio other(String label, String numerator, String denominator) {

@@ -1,0 +1,150 @@
+package dev.defer.benchmarks.report;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The start-up figures, from the output of {@code benchmarks/startup.sh}: the CPU milliseconds of {@code java Empty}
+ * with no agent, a no-op agent and the defer agent ({@code  none   median     51   runs: 43 51 53}), their
+ * medians' differences, the verdict on the start-up goal and the report's "Start-up" section.
+ */
+final class StartupSection {
+    private static final Pattern CASE = Pattern.compile("^(none|noop|defer)\\s+median\\s+([0-9.]+)\\s+runs:\\s*(.*)$");
+
+    private StartupSection() {
+    }
+
+    /**
+     * One run of the script.
+     *
+     * @param jvm     the first line of {@code java -version}
+     * @param medians each case's median, by the script's name ({@code none}, {@code noop}, {@code defer})
+     * @param runs    each case's runs, in ms of CPU
+     */
+    record Startup(String jvm, Map<String, Double> medians, Map<String, List<Double>> runs) {
+        double none() {
+            return medians.get("none");
+        }
+
+        double noop() {
+            return medians.get("noop");
+        }
+
+        double defer() {
+            return medians.get("defer");
+        }
+
+        /** What the goal limits: the CPU the defer agent adds to an empty {@code main}. */
+        double deferMinusNone() {
+            return defer() - none();
+        }
+
+        /** What the JVM charges for any {@code java.lang.instrument} agent. */
+        double noopMinusNone() {
+            return noop() - none();
+        }
+
+        /** The defer agent's own share. */
+        double deferMinusNoop() {
+            return defer() - noop();
+        }
+
+        /** The fewest runs of the three cases. */
+        int count() {
+            return runs.values().stream().mapToInt(List::size).min().orElse(0);
+        }
+
+        /**
+         * The verdict on defer - none; when it is missed, the note says how much of it is the JVM's share for any
+         * agent and how much the defer agent's own.
+         */
+        Verdict verdict() {
+            boolean met = deferMinusNone() <= Suite.STARTUP_GOAL_MS;
+            Verdict verdict = Verdict.of(met ? List.of() : List.of("CPU"), count(), "runs");
+            if (met) {
+                return verdict;
+            }
+            String share = "the JVM charges " + ms(noopMinusNone()) + " for any agent (no-op - none); the defer "
+                    + "agent's own share (defer - no-op) is " + ms(deferMinusNoop());
+            return verdict.withNote(deferMinusNoop() <= Suite.STARTUP_GOAL_MS
+                    ? share + ", within " + ms0(Suite.STARTUP_GOAL_MS) + ": missed because of the JVM's share"
+                    : share + ", above " + ms0(Suite.STARTUP_GOAL_MS) + " on its own");
+        }
+    }
+
+    /** The script's figures, or null when the output holds no median of all three cases. */
+    static Startup parse(List<String> lines) {
+        Map<String, Double> medians = new LinkedHashMap<>();
+        Map<String, List<Double>> runs = new LinkedHashMap<>();
+        for (String line : lines) {
+            Matcher m = CASE.matcher(line.trim());
+            if (m.matches()) {
+                medians.put(m.group(1), Double.parseDouble(m.group(2)));
+                List<Double> values = new ArrayList<>();
+                for (String v : m.group(3).trim().split("\\s+")) {
+                    if (!v.isEmpty()) {
+                        values.add(Double.parseDouble(v));
+                    }
+                }
+                runs.put(m.group(1), values);
+            }
+        }
+        if (!medians.keySet().containsAll(List.of("none", "noop", "defer"))) {
+            return null;
+        }
+        String jvm = lines.isEmpty() || lines.get(0).startsWith("CPU") ? "" : lines.get(0).trim();
+        return new Startup(jvm, medians, runs);
+    }
+
+    /** The section's Markdown lines; none when the run did not measure start-up. */
+    static List<String> markdown(Startup s, String command) {
+        List<String> out = new ArrayList<>();
+        if (s == null) {
+            return out;
+        }
+        out.add("## Start-up");
+        out.add("");
+        out.add("CPU time (user + system) of `java Empty`, an empty `main`, with no agent, with a no-op agent (a "
+                + "transformer that changes nothing, registered as the defer agent registers its own) and with the "
+                + "defer agent, " + s.count() + " runs of each, interleaved so that a change in the machine's load "
+                + "falls on all three alike (`" + command + "`" + (s.jvm().isEmpty() ? "" : ", " + s.jvm()) + ").");
+        out.add("");
+        out.add("| agent | median, ms of CPU | runs |");
+        out.add("|---|---:|---|");
+        for (String key : List.of("none", "noop", "defer")) {
+            out.add("| " + (key.equals("noop") ? "no-op" : key) + " | " + num(s.medians().get(key)) + " | "
+                    + String.join(", ", s.runs().get(key).stream().map(StartupSection::num).toList()) + " |");
+        }
+        out.add("");
+        out.add("| difference of the medians | ms of CPU | what it is |");
+        out.add("|---|---:|---|");
+        out.add("| defer - none | " + ms(s.deferMinusNone()) + " | what a user pays on every JVM start with the "
+                + "agent; the start-up target (≤ " + ms0(Suite.STARTUP_GOAL_MS) + ") is on this |");
+        out.add("| no-op - none | " + ms(s.noopMinusNone()) + " | what the JVM charges for any `java.lang.instrument` "
+                + "agent (the `java.instrument` module, the agent jar, JPLIS), which no agent can remove |");
+        out.add("| defer - no-op | " + ms(s.deferMinusNoop()) + " | the defer agent's own share |");
+        out.add("");
+        Verdict v = s.verdict();
+        out.add("Start-up target: " + v.markdown() + ". Build-time rewriting (the Maven plugin, or "
+                + "`java -jar defer-agent.jar instrument`) needs no agent and adds nothing.");
+        out.add("");
+        return out;
+    }
+
+    static String ms(double v) {
+        return String.format(Locale.ROOT, "%+.1f ms", v);
+    }
+
+    private static String ms0(double v) {
+        return String.format(Locale.ROOT, "%.0f ms", v);
+    }
+
+    private static String num(double v) {
+        return v == Math.rint(v) ? String.format(Locale.ROOT, "%.0f", v) : String.format(Locale.ROOT, "%.1f", v);
+    }
+}
