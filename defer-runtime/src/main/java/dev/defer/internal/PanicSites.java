@@ -14,8 +14,8 @@ import java.lang.invoke.MethodType;
  * {@link PanicFromCaller#panic}, defined once as a hidden class from the template's class file, so that a
  * {@code Panic}'s trace starts at the caller of {@code Defer.panic} without trimming.
  *
- * <p>Where a hidden class cannot be defined (a security manager that forbids it, a runtime jar without the
- * template), every site links to {@code Defer.panic} itself, whose {@code Panic} drops its frames when its trace
+ * <p>Where a hidden class cannot be defined (a runtime jar without the template, a template the JVM
+ * rejects), every site links to {@code Defer.panic} itself, whose {@code Panic} drops its frames when its trace
  * is first read (the JDK printing it as a cause still shows them), and the reason is printed once to
  * {@code System.err}. A {@link VirtualMachineError} (a stack overflow while linking) is thrown as it is and
  * not kept: the JVM does not record it either, so the site links at its next execution.
