@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -36,8 +37,11 @@ class PanicSiteLinkingTest {
 
     @Test
     void withTheTemplateThePrintedTraceStartsAtTheCaller() throws Exception {
-        String out = run(runtime());
+        String out = run(runtime(), "-Xlog:class+load=info");
         assertFalse(out.contains(WARNING), out);
+        // Defined once, as a hidden class, for both sites; never loaded as the template's own class.
+        assertEquals(1, out.split("dev\\.defer\\.internal\\.PanicFromCaller/0x", -1).length - 1, out);
+        assertFalse(out.contains("dev.defer.internal.PanicFromCaller source:"), out);
         assertTrue(out.contains("panic: first | printed at " + MAIN + ".first(PanicFallbackMain.java:")
                 && out.contains("| read " + MAIN + ".first"), out);
         assertTrue(out.contains("panic: second | printed at " + MAIN + ".second(PanicFallbackMain.java:"), out);
@@ -84,13 +88,14 @@ class PanicSiteLinkingTest {
         return Path.of(Defer.class.getProtectionDomain().getCodeSource().getLocation().toURI());
     }
 
-    private String run(Path runtime) throws Exception {
+    private String run(Path runtime, String... options) throws Exception {
         String agentJar = Jvm.agentJar().orElse(null);
         Assumptions.assumeTrue(agentJar != null, "the tests do not run under -javaagent:defer-agent.jar");
         Path tests = Path.of(PanicFallbackMain.class.getProtectionDomain().getCodeSource().getLocation().toURI());
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> command = List.of(java, "-javaagent:" + agentJar, "-cp",
-                runtime + File.pathSeparator + tests, MAIN);
+        List<String> command = new ArrayList<>(List.of(java, "-javaagent:" + agentJar));
+        command.addAll(List.of(options));
+        command.addAll(List.of("-cp", runtime + File.pathSeparator + tests, MAIN));
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(process.waitFor(2, TimeUnit.MINUTES), "the child JVM did not end");
