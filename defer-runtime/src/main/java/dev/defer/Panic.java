@@ -13,7 +13,9 @@ import java.util.Objects;
  * {@code null} (Go 1.21's {@code PanicNilError}).
  *
  * <p>Made by {@code Defer.panic}, its stack trace starts at the caller of {@code Defer.panic}, as one made with
- * {@code new} starts where it is made.
+ * {@code new} starts where it is made. In a class the defer agent rewrote, the call is linked to a hidden class's
+ * copy of {@code Defer.panic}, whose frame the JVM leaves out of the trace as it is filled in; a {@code Panic} of
+ * {@code Defer.panic} itself (a class that was not rewritten) drops its frames when its trace is first read.
  */
 public class Panic extends RuntimeException {
     private static final long serialVersionUID = 1L;
@@ -106,7 +108,7 @@ public class Panic extends RuntimeException {
      * Drops the frames of Defer.panic from the trace, once, when it is first read. Done lazily because building
      * the trace's elements costs several times the panic itself, and a recovered panic's trace is never read.
      * (Throwable prints a cause or a suppressed exception through a private method, so a panic printed only as
-     * such, before anyone read its trace, still shows them.)
+     * such, before anyone read its trace, still shows them: the reason rewritten classes do not come here.)
      */
     private synchronized void dropApiFrames() {
         String api = madeBy;

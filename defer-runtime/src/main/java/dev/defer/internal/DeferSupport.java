@@ -3,6 +3,9 @@ package dev.defer.internal;
 import dev.defer.Deferred;
 import dev.defer.Deferred1;
 import dev.defer.Deferred2;
+import java.lang.invoke.CallSite;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
 import java.util.Arrays;
 
 /**
@@ -21,7 +24,7 @@ import java.util.Arrays;
  */
 public final class DeferSupport {
     /** The version of this ABI; the agent writes it into every class it rewrites. */
-    public static final int ABI_VERSION = 5;
+    public static final int ABI_VERSION = 6;
 
     /** {@link #finish}'s result kinds: what it hands back of the result slot. */
     public static final int VOID_RESULT = 0;
@@ -865,5 +868,19 @@ public final class DeferSupport {
             throw new NullPointerException("Defer.defer(null): the deferred call must not be null");
         }
         return call;
+    }
+
+    /**
+     * The bootstrap method of the {@code invokedynamic} that stands for {@code Defer.panic(Object)} in a rewritten
+     * class (ABI 6): links it to a hidden class's copy of {@code Defer.panic}, whose {@code Panic} starts its
+     * stack trace at the caller as it is made, since the JVM leaves hidden frames out of traces.
+     *
+     * @param caller the class of the call site
+     * @param name the call site's name
+     * @param type {@code (Object)RuntimeException}
+     * @return the call site
+     */
+    public static CallSite panicSite(MethodHandles.Lookup caller, String name, MethodType type) {
+        return PanicSites.link(caller, name, type);
     }
 }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.defer.Deferred;
+import dev.defer.Panic;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -90,6 +91,33 @@ class UnwoundRecordsTest {
         assertSame(inner, DeferThread.current().top, "inner stays, with the calls that did not run");
         assertSame(failure, assertThrows(AssertionError.class, () -> DeferSupport.panicVoid(failure, outer)));
         assertEquals(List.of("inner 2 throws", "inner 1", "inner 0", "outer"), log);
+    }
+
+    @Test
+    void unwoundCallsLeaveNoRecoveredPanicForTheNextInvocationToRethrow() {
+        Invocation outer = DeferSupport.enter(UnwoundRecordsTest.class, "outer()V");
+        DeferSupport.deferStacked(logs("outer"), outer);
+        Invocation inner = DeferSupport.enter(UnwoundRecordsTest.class, "inner()V");
+        DeferSupport.deferStacked(logs("inner"), inner);
+        // What a runtime failure after a recover() in inner's run would leave: the recovered panic, kept for
+        // re-panicking by the call at inner's first record.
+        Panic recovered = new Panic("old");
+        inner.recoveredPanic = recovered;
+        inner.recoveredAt = inner.recordStackBase;
+        IllegalStateException panic = new IllegalStateException("panic");
+        assertSame(panic, assertThrows(IllegalStateException.class, () -> DeferSupport.panicVoid(panic, outer)));
+        assertEquals(List.of("inner", "outer"), log);
+
+        // The same objects serve the next invocations at those depths; a call at the same record that panics
+        // with the same value must make a new panic, not re-throw the one recovered before.
+        Invocation outerAgain = DeferSupport.enter(UnwoundRecordsTest.class, "outer()V");
+        DeferSupport.deferStacked(logs("outer again"), outerAgain);
+        Invocation innerAgain = DeferSupport.enter(UnwoundRecordsTest.class, "inner()V");
+        assertSame(inner, innerAgain, "the test needs the reused object");
+        DeferSupport.deferStacked(() -> log.add("repanics " + Recovery.repanic("old")), innerAgain);
+        DeferSupport.exitVoid(innerAgain);
+        DeferSupport.exitVoid(outerAgain);
+        assertEquals(List.of("inner", "outer", "repanics null", "outer again"), log);
     }
 
     @Test

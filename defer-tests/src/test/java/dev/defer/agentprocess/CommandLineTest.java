@@ -76,6 +76,28 @@ class CommandLineTest {
     }
 
     @Test
+    void aPanicOfAnInstrumentedClassPrintedAsACauseStartsAtTheCaller() throws Exception {
+        Class<?> main = dev.defer.validation.PanicFallbackMain.class;
+        Path source = Paths.get(main.getProtectionDomain().getCodeSource().getLocation().getPath())
+                .resolve("dev/defer/validation");
+        Path in = Files.createDirectories(temp.resolve("panics/dev/defer/validation"));
+        Files.copy(source.resolve("PanicFallbackMain.class"), in.resolve("PanicFallbackMain.class"));
+        Path out = temp.resolve("panics-out");
+        ChildJvm instrument = ChildJvm.java("-jar", ChildJvm.agentJar().toString(), "instrument",
+                temp.resolve("panics").toString(), out.toString());
+        assertEquals(0, instrument.exitCode, instrument.err);
+
+        // No -javaagent: the Defer.panic sites were linked to the hidden class by the build-time rewrite alone.
+        ChildJvm child = ChildJvm.java("-cp", out + File.pathSeparator + System.getProperty("java.class.path"),
+                main.getName());
+        assertEquals(0, child.exitCode, child.err);
+        assertTrue(child.out.contains("panic: first | printed at " + main.getName() + ".first(PanicFallbackMain.java:"),
+                child.out);
+        assertTrue(child.out.contains("panic: second | printed at " + main.getName() + ".second(PanicFallbackMain.java:"),
+                child.out);
+    }
+
+    @Test
     void versionIsTheProjectVersion() throws Exception {
         String expected = System.getProperty("defer.version");
         assertTrue(expected != null && !expected.isEmpty(), "the pom passes -Ddefer.version");

@@ -19,12 +19,18 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.objectweb.asm.ClassReader;
+import org.objectweb.asm.tree.AbstractInsnNode;
+import org.objectweb.asm.tree.ClassNode;
+import org.objectweb.asm.tree.InvokeDynamicInsnNode;
+import org.objectweb.asm.tree.MethodInsnNode;
+import org.objectweb.asm.tree.MethodNode;
 
 /**
  * The JVM's 64 KiB code limit (issue 9, item 6): a method that open-coding would take past it keeps runtime
  * records instead, which add less; only a method that no strategy fits is refused, with its class loaded
  * unchanged. The classes are written by javac in the test, their bodies padded to a measured size, and run
- * in a child JVM under the agent.
+ * in a child JVM under the agent. A method that its {@code Defer.panic} call sites ({@code invokedynamic}, two bytes
+ * more each) would take past the limit keeps {@code invokestatic} for them.
  */
 class CodeLimitTest {
     /** The largest code a method may have (JVM specification, 4.7.3). */
@@ -92,6 +98,69 @@ class CodeLimitTest {
                 + " gen.AtLimit.small (AtLimit.java:"), run.output);
         assertTrue(run.output.contains("big failed java.lang.IllegalStateException: Defer.defer called in"
                 + " gen.AtLimit.big (AtLimit.java:"), run.output);
+    }
+
+    @Test
+    void aMethodThatPanicCallSitesTakePastTheLimitKeepsInvokestatic() throws Exception {
+        // An invokedynamic is 5 bytes where invokestatic Defer.panic is 3: "wide", which is not @Defers but in a
+        // rewritten class, holds 8 Defer.panic calls and fits only with invokestatic; "small" gets invokedynamic.
+        int unpadded = compilePanics(0).get("wide");
+        int pads = (LIMIT - 8 - unpadded) / PAD_BYTES;
+        int original = compilePanics(pads).get("wide");
+        assertTrue(original + 2 * 8 > LIMIT && original <= LIMIT, "wide is " + original + " bytes");
+
+        Path dump = Files.createDirectories(dir.resolve("dump"));
+        Result run = runUnderAgent("verbose,dump=" + dump, "gen.PanicSites");
+        assertEquals(0, run.exitCode, run.output);
+        assertTrue(run.output.contains("defer-agent: rewrote gen.PanicSites.small(int) (1 open-coded)"), run.output);
+        ClassNode node = new ClassNode();
+        new ClassReader(Files.readAllBytes(dump.resolve("gen/PanicSites.class"))).accept(node, 0);
+        Map<String, String> sites = new HashMap<>();
+        for (MethodNode method : node.methods) {
+            for (AbstractInsnNode insn = method.instructions.getFirst(); insn != null; insn = insn.getNext()) {
+                if (insn instanceof InvokeDynamicInsnNode && ((InvokeDynamicInsnNode) insn).bsm.getName().equals("panicSite")) {
+                    sites.merge(method.name, "indy", String::concat);
+                } else if (insn instanceof MethodInsnNode && ((MethodInsnNode) insn).name.equals("panic")) {
+                    sites.merge(method.name, "static", String::concat);
+                }
+            }
+        }
+        assertEquals(Map.of("wide", "static".repeat(8), "small", "indy"), sites);
+        // Both panic and start at their caller, the one with invokestatic through Panic's lazy trimming.
+        assertTrue(run.output.contains("wide(3) failed dev.defer.Panic: panic: p3 at gen.PanicSites.wide"), run.output);
+        assertTrue(run.output.contains("small(-1) failed dev.defer.Panic: panic: negative at gen.PanicSites.small"),
+                run.output);
+    }
+
+    /** {@code gen.PanicSites}: {@code wide(int)} with 8 Defer.panic calls, padded, and {@code small(int)} @Defers. */
+    private Map<String, Integer> compilePanics(int pads) throws Exception {
+        StringBuilder panics = new StringBuilder();
+        for (int k = 0; k < 8; k++) {
+            panics.append("        if (x == ").append(k).append(") {\n            throw Defer.panic(\"p")
+                    .append(k).append("\");\n        }\n");
+        }
+        String report = "        try {\n            System.out.println(CALL);\n"
+                + "        } catch (RuntimeException e) {\n"
+                + "            System.out.println(\"CALL failed \" + e + \" at \" + e.getStackTrace()[0]);\n        }\n";
+        String source = "package gen;\n"
+                + "import dev.defer.Defer;\nimport dev.defer.Defers;\n"
+                + "public class PanicSites {\n"
+                + "    static int wide(int x) {\n        int v = x;\n        " + PAD.repeat(pads) + "\n" + panics
+                + "        return v;\n    }\n"
+                + "    @Defers\n    static int small(int x) {\n        Defer.defer(() -> { });\n"
+                + "        if (x < 0) {\n            throw Defer.panic(\"negative\");\n        }\n        return x;\n    }\n"
+                + "    public static void main(String[] args) {\n"
+                + report.replace("CALL", "wide(3)") + report.replace("CALL", "small(-1)") + "    }\n}\n";
+        Path sources = Files.createDirectories(dir.resolve("src/gen"));
+        Path file = sources.resolve("PanicSites.java");
+        Files.writeString(file, source);
+        JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
+        Assumptions.assumeTrue(javac != null, "javac is not available in this JVM");
+        Files.createDirectories(classes());
+        int status = javac.run(null, null, null, "-g", "-d", classes().toString(), "-cp", runtimePath().toString(),
+                file.toString());
+        assertEquals(0, status, "javac failed on " + file);
+        return codeSizes(Files.readAllBytes(classes().resolve("gen/PanicSites.class")));
     }
 
     /**

@@ -17,6 +17,8 @@ import org.objectweb.asm.tree.MethodNode;
  * Rewrites the {@code @Defers} methods of one class, all or none: the first method that cannot be
  * rewritten leaves the whole class as it was. A method that open-coding takes past the JVM's 64 KiB code
  * limit keeps runtime records instead; only one that is too large even so leaves the class as it was.
+ * Its {@code Defer.panic} calls become {@code invokedynamic} ({@link PanicCallSites}), except in a method
+ * that this takes past the limit, which keeps {@code invokestatic} (and the lazily trimmed trace).
  */
 public final class ClassRewriter {
     static final String DEFERS_DESCRIPTOR = MethodSelection.DEFERS_DESCRIPTOR;
@@ -89,15 +91,24 @@ public final class ClassRewriter {
             return safety[0];
         };
         Set<String> recordsOnly = new HashSet<>();
+        Set<String> staticPanics = new HashSet<>();
         while (true) {
             List<String> strategies = new ArrayList<>();
             Set<String> openCoded = new HashSet<>();
+            Set<String> panicSites = new HashSet<>();
             try {
-                byte[] result = attempt(node, version, pristineSafety, recordsOnly, problems, strategies, openCoded);
+                byte[] result = attempt(node, version, pristineSafety, recordsOnly, problems, strategies, openCoded,
+                        staticPanics, panicSites);
                 rewritten.addAll(strategies);
                 return result;
             } catch (MethodTooLargeException e) {
                 String method = e.getMethodName() + e.getDescriptor();
+                if (panicSites.contains(method) && staticPanics.add(method)) {
+                    // Two bytes more per Defer.panic: the method keeps invokestatic, before it loses open-coding.
+                    node = new ClassNode();
+                    reader.accept(node, ClassReader.EXPAND_FRAMES);
+                    continue;
+                }
                 if (!openCoded.contains(method)) {
                     throw new UnrewritableClassException(className, method, "its rewritten code would be "
                             + e.getCodeSize() + " bytes, over the JVM's limit of 65535, even with runtime records"
@@ -120,10 +131,13 @@ public final class ClassRewriter {
      * @param initializerProblems the annotated constructors and static initialisers, reported with the rest
      * @param strategies receives each rewritten method with its strategy
      * @param openCoded receives the methods open-coded
+     * @param staticPanics the methods whose {@code Defer.panic} calls stay {@code invokestatic}
+     * @param panicSites receives the methods whose {@code Defer.panic} calls became {@code invokedynamic}
      * @throws MethodTooLargeException when a rewritten method is over the JVM's code limit
      */
     private byte[] attempt(ClassNode node, int version, Supplier<InlineSafety> pristineSafety, Set<String> recordsOnly,
-            List<String> initializerProblems, List<String> strategies, Set<String> openCoded) {
+            List<String> initializerProblems, List<String> strategies, Set<String> openCoded,
+            Set<String> staticPanics, Set<String> panicSites) {
         String className = node.name;
         KotlinForwarders.bindTargets(node);
         MethodSelection selection = new MethodSelection(node, rewriteAll.test(className));
@@ -159,6 +173,9 @@ public final class ClassRewriter {
             throw new UnrewritableClassException(className, problems);
         }
         lambdas.finish();
+        if (version >= Opcodes.V1_7) {
+            PanicCallSites.rewrite(node, staticPanics, panicSites);
+        }
         node.attrs = node.attrs == null ? new ArrayList<>() : node.attrs;
         node.attrs.add(new RewrittenMarker());
         ClassWriter writer = new ClassWriter(0);
