@@ -274,7 +274,7 @@ public final class DeferSupport {
         DeferThread thread = invocation.thread;
         if (invocation.end != invocation.recordStackBase || thread.slots.length > DeferThread.RECORD_STACK_LIMIT) {
             // The run loop called from here: a deferred call that fails shows two runtime frames, not four.
-            finish(null, invocation, VOID_RESULT);
+            finish(invocation);
             return;
         }
         // Invocation.pop's writes, written out here: see "Stack depth" in docs/design.md.
@@ -378,7 +378,7 @@ public final class DeferSupport {
         if (invocation.end != invocation.recordStackBase || thread.slots.length > DeferThread.RECORD_STACK_LIMIT) {
             invocation.reference = value;
             // The run loop called from here, with nothing live after it: see exitVoid.
-            return finish(null, invocation, OBJECT_RESULT);
+            return finish(invocation);
         }
         // Invocation.pop's writes, written out here: see "Stack depth" in docs/design.md.
         thread.top = invocation.below;
@@ -406,7 +406,7 @@ public final class DeferSupport {
             return bits;
         }
         invocation.primitive = bits;
-        finish(null, invocation, OBJECT_RESULT);
+        finish(invocation);
         return invocation.primitive;
     }
 
@@ -865,5 +865,91 @@ public final class DeferSupport {
             throw new NullPointerException("Defer.defer(null): the deferred call must not be null");
         }
         return call;
+    }
+
+    /**
+     * The run loop of a normal return with records to run: {@link #finish(Throwable, Invocation, int)}'s work
+     * for that case alone, small enough for C2 to inline into the exit and so into the rewritten method (the
+     * full {@code finish} is too big to inline: a call, a {@code try}/{@code finally} and the resets of a
+     * panic's fields at every exit). It is named {@code finish} too, as {@link Recovery} knows the run loop's
+     * frame by that name. A throwing deferred call turns the return into a panic: the full {@code finish}
+     * runs the rest, as it would have. So does everything rare: an invocation above that ended abnormally,
+     * a record stack to trim.
+     *
+     * @param invocation the invocation that ends, its result slot already written
+     * @return the reference result slot after the deferred calls ran (null for other results)
+     */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private static Object finish(Invocation invocation) {
+        DeferThread t = invocation.thread;
+        Object[] slots = t.slots;
+        if (t.top != invocation || slots.length > DeferThread.RECORD_STACK_LIMIT) {
+            return finish(null, invocation, OBJECT_RESULT);
+        }
+        Invocation outer = t.finishing;
+        if (invocation.finishingBelow != outer) {
+            invocation.finishingBelow = outer;
+        }
+        t.finishing = invocation;
+        int base = invocation.recordStackBase;
+        int end = invocation.end;
+        int index = end;
+        try {
+            do {
+                Object top = slots[--index];
+                slots[index] = null;
+                if (top == null) {
+                    Object a = slots[--index];
+                    Object f = slots[--index];
+                    slots[index + 1] = null;
+                    slots[index] = null;
+                    invocation.end = index;
+                    ((Deferred1) f).run(a);
+                } else if (top == DeferRecord.TWO) {
+                    Object b = slots[--index];
+                    Object a = slots[--index];
+                    Object f = slots[--index];
+                    slots[index + 2] = null;
+                    slots[index + 1] = null;
+                    slots[index] = null;
+                    invocation.end = index;
+                    ((Deferred2) f).run(a, b);
+                } else {
+                    invocation.end = index;
+                    ((Deferred) top).run();
+                }
+            } while (index > base);
+        } catch (Throwable replacement) {
+            return finishPanicking(replacement, invocation, outer);
+        }
+        t.finishing = outer;
+        if (t.slots != slots) {
+            return finishReplacedSlots(invocation, base, end);
+        }
+        t.top = invocation.below;
+        invocation.owner = null;
+        invocation.method = null;
+        Object reference = invocation.reference;
+        invocation.reference = null;
+        return reference;
+    }
+
+    /**
+     * A deferred call of a normal return threw: the return becomes a panic, as in the full run loop (which
+     * would call {@link Invocation#replacePanic} with no panic yet), and the full run loop runs the rest.
+     */
+    private static Object finishPanicking(Throwable replacement, Invocation invocation, Invocation outer) {
+        invocation.thread.finishing = outer;
+        invocation.replacePanic(replacement);
+        return finish(null, invocation, OBJECT_RESULT);
+    }
+
+    /** A deferred call replaced the thread's array: the copy must not pin the records that ran; it may need a trim. */
+    private static Object finishReplacedSlots(Invocation invocation, int base, int end) {
+        Object[] now = invocation.thread.slots;
+        Arrays.fill(now, base, Math.min(end, now.length), null);
+        Object reference = invocation.reference;
+        invocation.pop();
+        return reference;
     }
 }
