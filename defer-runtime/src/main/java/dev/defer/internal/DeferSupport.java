@@ -21,7 +21,7 @@ import java.util.Arrays;
  */
 public final class DeferSupport {
     /** The version of this ABI; the agent writes it into every class it rewrites. */
-    public static final int ABI_VERSION = 5;
+    public static final int ABI_VERSION = 6;
 
     /** {@link #finish}'s result kinds: what it hands back of the result slot. */
     public static final int VOID_RESULT = 0;
@@ -951,5 +951,239 @@ public final class DeferSupport {
         Object reference = invocation.reference;
         invocation.pop();
         return reference;
+    }
+
+    // ABI 6: lazy records. A method whose defers are all of calls the agent can see (the open-coding screen)
+    // but that defers in a loop keeps, in the local that records keep the invocation in, nothing, its first
+    // deferred call (one without arguments), or the invocation the runtime entered at the second defer. So
+    // an invocation that defers once never enters the runtime, and its call runs at the exit as an open-coded
+    // one does. See "Lazy records" in docs/design.md.
+
+    /**
+     * {@code Defer.defer(call)} in a method with lazy records: the call itself, kept in the method's local,
+     * when it is the first; else the invocation that holds it, entered now if it was not.
+     *
+     * @param call the deferred call
+     * @param state the local: null, the first deferred call, or the invocation
+     * @param owner the class that declares the method
+     * @param method the method's name and descriptor
+     * @return the local's new value
+     */
+    public static Object deferLazy(Deferred call, Object state, Class<?> owner, String method) {
+        if (state == null) {
+            return checkNotNull(call);
+        }
+        if (state instanceof Invocation) {
+            deferPooled(call, (Invocation) state);
+            return state;
+        }
+        return spill(state, DeferRecord.NO_ARGUMENTS, checkNotNull(call), null, null, owner, method);
+    }
+
+    /**
+     * {@code Defer.defer(call, a)} in a method with lazy records: always a record, the runtime entered if it
+     * was not.
+     *
+     * @param call the deferred call
+     * @param a its argument
+     * @param state the local: null, the first deferred call, or the invocation
+     * @param owner the class that declares the method
+     * @param method the method's name and descriptor
+     * @return the invocation, the local's new value
+     */
+    public static Object deferLazy(Deferred1<?> call, Object a, Object state, Class<?> owner, String method) {
+        if (state instanceof Invocation) {
+            deferPooled(call, a, (Invocation) state);
+            return state;
+        }
+        return spill(state, DeferRecord.ONE_ARGUMENT, checkNotNull(call), a, null, owner, method);
+    }
+
+    /**
+     * {@code Defer.defer(call, a, b)} in a method with lazy records: always a record.
+     *
+     * @param call the deferred call
+     * @param a its first argument
+     * @param b its second argument
+     * @param state the local: null, the first deferred call, or the invocation
+     * @param owner the class that declares the method
+     * @param method the method's name and descriptor
+     * @return the invocation, the local's new value
+     */
+    public static Object deferLazy(Deferred2<?, ?> call, Object a, Object b, Object state, Class<?> owner,
+            String method) {
+        if (state instanceof Invocation) {
+            deferPooled(call, a, b, (Invocation) state);
+            return state;
+        }
+        return spill(state, DeferRecord.TWO_ARGUMENTS, checkNotNull(call), a, b, owner, method);
+    }
+
+    /**
+     * Enters the runtime for a lazy-records method: the call kept in its local (if any) becomes the first record,
+     * the new one the next. All or nothing: the method's local changes only when this returns, so should a
+     * record fail to fit (a stack overflow, no memory for a bigger array), the invocation leaves the thread's
+     * stack again, and the handler finds the call where it was, not in a record as well.
+     */
+    private static Invocation spill(Object pending, int arity, Object call, Object a, Object b, Class<?> owner,
+            String method) {
+        Invocation invocation = enter(owner, method);
+        try {
+            if (pending != null) {
+                invocation.push(DeferRecord.NO_ARGUMENTS, pending, null, null);
+            }
+            invocation.push(arity, call, a, b);
+        } catch (Throwable failure) {
+            // Field writes only, no call: this runs during a stack overflow too.
+            invocation.end = invocation.recordStackBase;
+            invocation.owner = null;
+            invocation.method = null;
+            invocation.thread.top = invocation.below;
+            throw failure;
+        }
+        return invocation;
+    }
+
+    /**
+     * {@code return} from a {@code void} method with lazy records: its one deferred call runs here, in the
+     * method's exit (it throws as the method's panic: no other call is left to run), or the runtime's exit.
+     *
+     * @param state the local: null, the one deferred call, or the invocation
+     * @throws Exception what the deferred call throws
+     */
+    public static void exitLazyVoid(Object state) throws Exception {
+        if (state instanceof Invocation) {
+            exitVoid((Invocation) state);
+        } else if (state != null) {
+            ((Deferred) state).run();
+        }
+    }
+
+    /**
+     * {@code return value} from a method with lazy records returning {@code int} or narrower.
+     *
+     * @param value the value of the {@code return} expression
+     * @param state the local: null, the one deferred call, or the invocation
+     * @return the result
+     * @throws Exception what the deferred call throws
+     */
+    public static int exitLazyInt(int value, Object state) throws Exception {
+        if (state instanceof Invocation) {
+            return exitInt(value, (Invocation) state);
+        }
+        if (state != null) {
+            ((Deferred) state).run();
+        }
+        return value;
+    }
+
+    /**
+     * {@code return value} from a method with lazy records returning {@code long}.
+     *
+     * @param value the value of the {@code return} expression
+     * @param state the local: null, the one deferred call, or the invocation
+     * @return the result
+     * @throws Exception what the deferred call throws
+     */
+    public static long exitLazyLong(long value, Object state) throws Exception {
+        if (state instanceof Invocation) {
+            return exitLong(value, (Invocation) state);
+        }
+        if (state != null) {
+            ((Deferred) state).run();
+        }
+        return value;
+    }
+
+    /**
+     * {@code return value} from a method with lazy records returning {@code float}.
+     *
+     * @param value the value of the {@code return} expression
+     * @param state the local: null, the one deferred call, or the invocation
+     * @return the result
+     * @throws Exception what the deferred call throws
+     */
+    public static float exitLazyFloat(float value, Object state) throws Exception {
+        if (state instanceof Invocation) {
+            return exitFloat(value, (Invocation) state);
+        }
+        if (state != null) {
+            ((Deferred) state).run();
+        }
+        return value;
+    }
+
+    /**
+     * {@code return value} from a method with lazy records returning {@code double}.
+     *
+     * @param value the value of the {@code return} expression
+     * @param state the local: null, the one deferred call, or the invocation
+     * @return the result
+     * @throws Exception what the deferred call throws
+     */
+    public static double exitLazyDouble(double value, Object state) throws Exception {
+        if (state instanceof Invocation) {
+            return exitDouble(value, (Invocation) state);
+        }
+        if (state != null) {
+            ((Deferred) state).run();
+        }
+        return value;
+    }
+
+    /**
+     * {@code return value} from a method with lazy records returning a reference.
+     *
+     * @param value the value of the {@code return} expression
+     * @param state the local: null, the one deferred call, or the invocation
+     * @return the result
+     * @throws Exception what the deferred call throws
+     */
+    public static Object exitLazyObject(Object value, Object state) throws Exception {
+        if (state instanceof Invocation) {
+            return exitObject(value, (Invocation) state);
+        }
+        if (state != null) {
+            ((Deferred) state).run();
+        }
+        return value;
+    }
+
+    /**
+     * The handler of a method with lazy records, before it calls {@link #finish(Throwable, Invocation, int)}:
+     * the invocation that holds the method's deferred calls, its one call handed to a new invocation first
+     * (as an open-coded handler hands its calls over), so that {@code finish} is the one runtime frame below a
+     * deferred call. With no call to run, or for a fatal panic (a stack overflow leaves too little stack to
+     * enter the runtime; an open-coded method runs its calls inline for the same reason), or when the
+     * hand-over itself fails (its throwable replaces the panic), the call runs here and the panic is thrown.
+     *
+     * @param thrown the throwable that left the body
+     * @param state the local: null, the one deferred call, or the invocation
+     * @param owner the class that declares the method
+     * @param method the method's name and descriptor
+     * @return the invocation, to pass to {@code finish} with {@code thrown}
+     */
+    public static Invocation handOverLazy(Throwable thrown, Object state, Class<?> owner, String method) {
+        if (state instanceof Invocation) {
+            return (Invocation) state;
+        }
+        Throwable panic = thrown;
+        if (state != null && !(thrown instanceof VirtualMachineError)) {
+            try {
+                Invocation invocation = DeferThread.current().prepare(owner, method);
+                invocation.handOver(DeferRecord.NO_ARGUMENTS, state, null, null);
+                return invocation;
+            } catch (Throwable failure) {
+                panic = replacePanic(failure, panic);
+            }
+        }
+        if (state != null) {
+            try {
+                ((Deferred) state).run();
+            } catch (Throwable replacement) {
+                panic = replacePanic(replacement, panic);
+            }
+        }
+        throw DeferThread.sneakyThrow(panic);
     }
 }
