@@ -73,6 +73,16 @@ class LazyRecordsTest {
             }
             return "done";
         }
+
+        /** Two arguments first, and a float result (each result type has its own exit). */
+        @Defers
+        static float twoArgumentsFirst() {
+            for (int i = 0; i < 1; i++) {
+                Defer.defer((x, y) -> log("with " + x + y), "b", "c");
+                Defer.defer(() -> log("without"));
+            }
+            return 1.5f;
+        }
     }
 
     @BeforeEach
@@ -84,7 +94,8 @@ class LazyRecordsTest {
 
     @Test
     void theTargetsHaveLazyRecords() throws Exception {
-        assertEquals(Map.of("Target.loop", "lazy", "Target.throwingCall", "lazy", "Target.argumentFirst", "lazy"),
+        assertEquals(Map.of("Target.loop", "lazy", "Target.throwingCall", "lazy", "Target.argumentFirst", "lazy",
+                "Target.twoArgumentsFirst", "lazy"),
                 StrategyMatrixTest.strategies(Target.class));
     }
 
@@ -145,5 +156,11 @@ class LazyRecordsTest {
     void aDeferWithAnArgumentEntersTheRuntimeAtOnce() {
         assertEquals("done", Target.argumentFirst());
         assertEquals(List.of("without", "with a"), LOG);
+    }
+
+    @Test
+    void aDeferWithTwoArgumentsEntersTheRuntimeAtOnce() {
+        assertEquals(1.5f, Target.twoArgumentsFirst());
+        assertEquals(List.of("without", "with bc"), LOG);
     }
 }
