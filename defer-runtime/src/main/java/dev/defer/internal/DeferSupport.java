@@ -14,7 +14,10 @@ import java.util.Arrays;
  * it to {@code defer} at every {@code Defer.defer} call site, to an {@code exit} method at every
  * {@code return} (the return value goes in, the possibly changed result comes out), and to {@link #finish}
  * from the catch-all handler around its body (since ABI 4; the {@code panicX} methods before). An open-coded
- * method calls nothing on its normal path; its handler calls {@link #handOverAll}, then {@link #finish}. The value comes first and the invocation last in
+ * method calls nothing on its normal path; its handler calls {@link #handOverAll}, then {@link #finish}. A method
+ * with lazy records (ABI 6) keeps {@code Object} in that local instead (nothing, its first deferred call, or the
+ * invocation), passes it to {@code deferLazy} and {@code exitLazyX}, and its handler calls {@link #handOverLazy},
+ * then {@link #finish}. The value comes first and the invocation last in
  * every descriptor, so that the generated code only loads the local after the value already on the stack.
  *
  * <p>Not API: application code must not call this class.
