@@ -74,6 +74,34 @@ class LazyRecordsTest {
             return "done";
         }
 
+        static RuntimeException thrown;
+
+        /** The one call recovers the body's panic and panics again with its value (S10's re-panic). */
+        @Defers
+        static void repanics() {
+            for (int i = 0; i < 1; i++) {
+                Defer.defer(() -> {
+                    Object p = Defer.recover();
+                    log("rollback " + p);
+                    throw Defer.panic(p);
+                });
+            }
+            try {
+                throw Defer.panic("boom");
+            } catch (RuntimeException e) {
+                thrown = e;
+                throw e;
+            }
+        }
+
+        /** {@code Defer::recover} as the call needs the runtime's frame: the screen keeps pooled records. */
+        @Defers
+        static void defersRecover() {
+            for (int i = 0; i < 1; i++) {
+                Defer.defer(Defer::recover);
+            }
+        }
+
         /** Two arguments first, and a float result (each result type has its own exit). */
         @Defers
         static float twoArgumentsFirst() {
@@ -95,7 +123,7 @@ class LazyRecordsTest {
     @Test
     void theTargetsHaveLazyRecords() throws Exception {
         assertEquals(Map.of("Target.loop", "lazy", "Target.throwingCall", "lazy", "Target.argumentFirst", "lazy",
-                "Target.twoArgumentsFirst", "lazy"),
+                "Target.twoArgumentsFirst", "lazy", "Target.repanics", "lazy", "Target.defersRecover", "pooled"),
                 StrategyMatrixTest.strategies(Target.class));
     }
 
@@ -156,6 +184,19 @@ class LazyRecordsTest {
     void aDeferWithAnArgumentEntersTheRuntimeAtOnce() {
         assertEquals("done", Target.argumentFirst());
         assertEquals(List.of("without", "with a"), LOG);
+    }
+
+    @Test
+    void theOneCallRePanicsWithTheRecoveredPanic() {
+        dev.defer.Panic p = assertThrows(dev.defer.Panic.class, Target::repanics);
+        assertSame(Target.thrown, p, "the recovered Panic is thrown again, its trace kept");
+        assertEquals(List.of("rollback boom"), LOG);
+    }
+
+    @Test
+    void aDeferredRecoverIsAPooledRecord() {
+        Target.defersRecover();
+        assertEquals(List.of(), LOG);
     }
 
     @Test
