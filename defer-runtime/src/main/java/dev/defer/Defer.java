@@ -1,6 +1,7 @@
 package dev.defer;
 
 import dev.defer.internal.DeferThread;
+import dev.defer.internal.FirstUse;
 import dev.defer.internal.Misuse;
 import dev.defer.internal.Recovery;
 
@@ -38,6 +39,7 @@ public final class Defer {
      *     rewrites, so reaching it means the calling method was not rewritten
      */
     public static void defer(Deferred call) {
+        FirstUse.ensurePrepared();
         throw Misuse.notRewritten("Defer.defer");
     }
 
@@ -50,6 +52,7 @@ public final class Defer {
      * @throws IllegalStateException always, when reached: see {@link #defer(Deferred)}
      */
     public static <A> void defer(Deferred1<A> call, A a) {
+        FirstUse.ensurePrepared();
         throw Misuse.notRewritten("Defer.defer");
     }
 
@@ -64,6 +67,7 @@ public final class Defer {
      * @throws IllegalStateException always, when reached: see {@link #defer(Deferred)}
      */
     public static <A, B> void defer(Deferred2<A, B> call, A a, B b) {
+        FirstUse.ensurePrepared();
         throw Misuse.notRewritten("Defer.defer");
     }
 
@@ -80,6 +84,7 @@ public final class Defer {
      * @return the panic value, or {@code null}
      */
     public static Object recover() {
+        FirstUse.ensurePrepared();
         return Recovery.recover();
     }
 
@@ -96,6 +101,7 @@ public final class Defer {
      * @return never returns normally; the return type lets callers write {@code throw Defer.panic(v)}
      */
     public static RuntimeException panic(Object value) {
+        FirstUse.ensurePrepared();
         if (value instanceof Throwable) {
             throw DeferThread.sneakyThrow((Throwable) value);
         }
@@ -115,6 +121,7 @@ public final class Defer {
      * @throws IllegalStateException when no invocation is active or the method returns {@code void}
      */
     public static <T> T result() {
+        FirstUse.ensurePrepared();
         return DeferThread.activeForResult("Defer.result").result();
     }
 
@@ -127,6 +134,7 @@ public final class Defer {
      * @throws IllegalArgumentException when the method's return type cannot hold {@code value}
      */
     public static void setResult(Object value) {
+        FirstUse.ensurePrepared();
         DeferThread.activeForResult("Defer.setResult").setResult(value);
     }
 
@@ -139,6 +147,7 @@ public final class Defer {
      * @return never returns normally; the return type lets callers write {@code throw Defer.goexit()}
      */
     public static Goexit goexit() {
+        FirstUse.ensurePrepared();
         Recovery.silenceGoexitOnCurrentThread();
         throw new Goexit();
     }

@@ -42,11 +42,6 @@ public final class DeferSupport {
     /** The result slot holds a reference: returned as it is. */
     public static final int OBJECT_RESULT = 5;
 
-    static {
-        // Loaded at the first @Defers call, so with stack to spare: see FirstUse.
-        FirstUse.prepare();
-    }
-
     private DeferSupport() {
     }
 
@@ -59,6 +54,9 @@ public final class DeferSupport {
      */
     public static Invocation enter(Class<?> owner, String method) {
         // The common case is written out here rather than called: see "Stack depth" in docs/design.md.
+        if (!FirstUse.prepared) {
+            FirstUse.prepare();
+        }
         DeferThread thread = DeferThread.current();
         Invocation below = thread.top;
         Invocation invocation = below == null ? thread.bottom : below.above;
@@ -87,6 +85,7 @@ public final class DeferSupport {
      * @return the invocation, to pass to {@link #handOver}, {@code slot} and {@code panicX}
      */
     public static Invocation enterLate(Class<?> owner, String method) {
+        FirstUse.ensurePrepared();
         return DeferThread.current().prepare(owner, method);
     }
 
@@ -506,6 +505,7 @@ public final class DeferSupport {
      */
     public static Invocation handOverAll(int pending, Object[] calls, long primitive, Object reference,
             Class<?> owner, String method) {
+        FirstUse.ensurePrepared();
         Invocation invocation = DeferThread.current().prepare(owner, method);
         int at = 0;
         for (int k = 0; at < calls.length; k++) {
@@ -671,6 +671,7 @@ public final class DeferSupport {
      * @return the panic value, or null when the invocation running the call is not panicking
      */
     public static Object recoverInDeferredCall() {
+        FirstUse.ensurePrepared();
         return Recovery.recoverInDeferredCall();
     }
 
@@ -682,6 +683,7 @@ public final class DeferSupport {
      * @return the panic value, or null
      */
     public static Object recoverAsDeferredCall() {
+        FirstUse.ensurePrepared();
         return Recovery.recoverAsDeferredCall();
     }
 
@@ -697,6 +699,7 @@ public final class DeferSupport {
      * @return the continuation to use in place of {@code completion}
      */
     public static Object enterSuspend(Object completion, Class<?> owner, String method) {
+        FirstUse.ensurePrepared();
         return SuspendFrame.enter(completion, owner, method);
     }
 
@@ -884,6 +887,7 @@ public final class DeferSupport {
      * @return the call site
      */
     public static CallSite panicSite(MethodHandles.Lookup caller, String name, MethodType type) {
+        FirstUse.ensurePrepared();
         return PanicSites.link(caller, name, type);
     }
 

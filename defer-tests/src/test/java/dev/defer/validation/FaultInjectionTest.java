@@ -649,11 +649,17 @@ class FaultInjectionTest {
      * on 256 KB, so the bar sits above the margin but well below that.
      */
     static final int MIN_LEVELS = SAFE_MARGIN + 20;
+    /** The warm-up's stack: room for far fewer than {@link #MAX_LEVELS} levels of the smallest frames. */
+    static final long WARM_UP_STACK = 1024 * 1024;
 
-    /** Runs every strategy once without overflowing, so that no class or call site is linked during one. */
+    /**
+     * Runs every strategy once on a big stack, so that no class or call site is linked during a measured
+     * overflow. The stack is 1 MB, not the default 4 MB: C2 inlines the recursion into itself, and a compiled
+     * level can take as little as 20 bytes, so 4 MB can hold more than {@link #MAX_LEVELS} levels.
+     */
     static void warmUp() {
         for (Strategy s : Strategy.values()) {
-            Threads.Ended ended = Threads.run(() -> {
+            Threads.Ended ended = Threads.run(WARM_UP_STACK, () -> {
                 for (int i = 0; i < 3; i++) {
                     Overflow o = new Overflow();
                     try {
