@@ -1194,6 +1194,8 @@ public final class DeferSupport {
         Throwable panic = thrown;
         if (state != null && !(thrown instanceof VirtualMachineError)) {
             try {
+                // This may be the runtime's first use (a lazy method that deferred once never entered it).
+                FirstUse.ensurePrepared();
                 Invocation invocation = DeferThread.current().prepare(owner, method);
                 invocation.handOver(DeferRecord.NO_ARGUMENTS, state, null, null);
                 return invocation;
@@ -1208,6 +1210,13 @@ public final class DeferSupport {
                 panic = replacePanic(replacement, panic);
             }
         }
-        throw DeferThread.sneakyThrow(panic);
+        // Not DeferThread.sneakyThrow: during an overflow that is the runtime's first use, initialising
+        // DeferThread here could fail and leave it broken for the JVM's life (FirstUse).
+        throw DeferSupport.<RuntimeException>throwUnchecked(panic);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T extends Throwable> RuntimeException throwUnchecked(Throwable t) throws T {
+        throw (T) t;
     }
 }

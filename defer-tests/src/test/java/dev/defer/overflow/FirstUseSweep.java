@@ -17,7 +17,7 @@ import java.util.TreeMap;
  * every depth within the last few frames of the overflow at which the first use can fail, and the rest
  * {@value #COARSE} levels at a time (under {@code -Xcomp} the window is a few thousand levels wide).
  *
- * <p>Argument: {@code open|stacked|looped}. Output: {@code reached=N thrown={CLASS=COUNT...} ran=R} (R: the
+ * <p>Argument: {@code open|stacked|looped|lazy}. Output: {@code reached=N thrown={CLASS=COUNT...} ran=R} (R: the
  * deferred calls that ran for the call that returned), then {@code later=...} and
  * {@code later-other-thread=...}.
  */
@@ -65,6 +65,21 @@ public final class FirstUseSweep {
         }
     }
 
+    /**
+     * Lazy records: a loop whose deferred call passes the open-coding screen keeps its one call in the
+     * method's local and never enters the runtime, unless a panic hands the call over; during a stack overflow
+     * the handler runs the call itself.
+     */
+    static final class Lazy {
+        @Defers
+        static int site() {
+            for (int i = 0; i < 1; i++) {
+                Defer.defer(() -> ran++);
+            }
+            return 4;
+        }
+    }
+
     static void bump() {
         ran++;
     }
@@ -75,6 +90,8 @@ public final class FirstUseSweep {
                 return Open.site();
             case "stacked":
                 return Stacked.site();
+            case "lazy":
+                return Lazy.site();
             default:
                 return Looped.site();
         }
@@ -114,7 +131,7 @@ public final class FirstUseSweep {
         String strategy = args[0];
         // Loaded (and rewritten) now, not initialised: the agent cannot rewrite a class loaded with no stack
         // left, which is not what this program is about.
-        Class<?>[] loaded = {Open.class, Stacked.class, Looped.class};
+        Class<?>[] loaded = {Open.class, Stacked.class, Looped.class, Lazy.class};
         // The class loader opens defer-runtime's class path entry now, with a class of it that is not the
         // runtime (an annotation): the JDK's class loader breaks for good when the first class it loads from an
         // entry, or from any jar, is loaded at the stack's end (URLClassPath drops the entry it was opening;
@@ -165,11 +182,12 @@ public final class FirstUseSweep {
         System.out.println("later-other-thread=" + other[0]);
     }
 
-    /** Each strategy's method, then a panic that a deferred call recovers: "1,2,3,recovered boom,ran=3". */
+    /** Each strategy's method, then a panic that a deferred call recovers: "1,2,3,4,recovered boom,ran=4". */
     private static String later() {
         try {
             ran = 0;
-            return Open.site() + "," + Stacked.site() + "," + Looped.site() + "," + recovering() + ",ran=" + ran;
+            return Open.site() + "," + Stacked.site() + "," + Looped.site() + "," + Lazy.site() + "," + recovering()
+                    + ",ran=" + ran;
         } catch (Throwable t) {
             return "failed: " + t;
         }

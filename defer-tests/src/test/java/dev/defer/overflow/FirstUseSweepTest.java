@@ -23,7 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Issue 9, item 1, near the overflow: {@link FirstUseSweep} in fresh JVMs, one per strategy (open-coded,
- * stack-style and pooled records), under the agent and rewritten at build time, with default flags,
+ * stack-style, pooled and lazy records), under the agent and rewritten at build time, with default flags,
  * {@code -Xint} and {@code -Xcomp}. The runtime's very first use comes at ever shallower depths within the
  * last frames of a 512 KB stack, until a call returns. Asserts: only {@code StackOverflowError}s escape the
  * failed attempts (no {@code NoClassDefFoundError}, no {@code ExceptionInInitializerError}); the call that
@@ -35,7 +35,7 @@ import org.junit.jupiter.api.io.TempDir;
  * ones for platform classes the class loader's own code needs meanwhile, are outside the runtime's control.
  */
 class FirstUseSweepTest {
-    private static final String LATER = "1,2,3,recovered boom,ran=3";
+    private static final String LATER = "1,2,3,4,recovered boom,ran=4";
     private static final String ASSERTION = "*** java.lang.instrument ASSERTION FAILED ***";
     /** Runtime classes that rewritten code names, so that the JVM, not the runtime, loads them. */
     private static final List<String> NAMED_BY_REWRITTEN_CODE =
@@ -65,16 +65,17 @@ class FirstUseSweepTest {
         assertTrue(instrument.output.contains("Open.site() (1 open-coded)"), instrument.output);
         assertTrue(instrument.output.contains("Stacked.site() (1 stack-style, 0 pooled)"), instrument.output);
         assertTrue(instrument.output.contains("Looped.site() (0 stack-style, 1 pooled)"), instrument.output);
+        assertTrue(instrument.output.contains("Lazy.site() (1 lazy)"), instrument.output);
     }
 
     @ParameterizedTest(name = "{0} {1} {2}")
     @CsvSource({
-        "agent, -Xint, open", "agent, -Xint, stacked", "agent, -Xint, looped",
-        "agent, default, open", "agent, default, stacked", "agent, default, looped",
-        "agent, -Xcomp, open", "agent, -Xcomp, stacked", "agent, -Xcomp, looped",
-        "build, -Xint, open", "build, -Xint, stacked", "build, -Xint, looped",
-        "build, default, open", "build, default, stacked", "build, default, looped",
-        "build, -Xcomp, open", "build, -Xcomp, stacked", "build, -Xcomp, looped",
+        "agent, -Xint, open", "agent, -Xint, stacked", "agent, -Xint, looped", "agent, -Xint, lazy",
+        "agent, default, open", "agent, default, stacked", "agent, default, looped", "agent, default, lazy",
+        "agent, -Xcomp, open", "agent, -Xcomp, stacked", "agent, -Xcomp, looped", "agent, -Xcomp, lazy",
+        "build, -Xint, open", "build, -Xint, stacked", "build, -Xint, looped", "build, -Xint, lazy",
+        "build, default, open", "build, default, stacked", "build, default, looped", "build, default, lazy",
+        "build, -Xcomp, open", "build, -Xcomp, stacked", "build, -Xcomp, looped", "build, -Xcomp, lazy",
     })
     void theFirstUseAtTheStacksEndLeavesTheRuntimeWorking(String mode, String flag, String strategy) throws Exception {
         boolean agent = mode.equals("agent");
