@@ -78,11 +78,15 @@ final class DeferTransformer implements ClassFileTransformer {
         }
     }
 
-    /** The transformer's own byte test, for {@link LostClasses}. */
+    /**
+     * The transformer's own byte test, for {@link LostClasses}, narrowed to classes with {@code @Defers} methods: one
+     * lost for its {@code Defer.panic} calls alone works as it is (its traces are trimmed when first read).
+     */
     private final class Candidates implements LostClasses.Candidates {
         @Override
         public boolean needsRewrite(ClassLoader loader, String className, byte[] classFile) {
-            return DeferTransformer.this.needsRewrite(loader, className, classFile);
+            return DeferTransformer.this.needsRewrite(loader, className, classFile)
+                    && instrumenter.mayHaveDefersMethods(className, classFile);
         }
     }
 

@@ -84,6 +84,20 @@ public final class Instrumenter {
     }
 
     /**
+     * Whether a class may have methods to rewrite as {@code @Defers}, judged without parsing it: it is in an
+     * {@code all=} package, or its bytes mention {@code @Defers}. A class that is only a candidate of
+     * {@link #mayNeedRewrite} for its {@code Defer.panic} calls is not one: left as it is, it works, its
+     * {@code Panic} traces trimmed when first read.
+     *
+     * @param internalName the class's internal name, or null if unknown
+     * @param classFile the class file
+     * @return false when the class certainly has no {@code @Defers} method
+     */
+    public boolean mayHaveDefersMethods(String internalName, byte[] classFile) {
+        return internalName != null && rewriteAll.test(internalName) || ClassScan.mentionsDefers(classFile);
+    }
+
+    /**
      * Whether a class file carries the {@code dev.defer.Rewritten} class attribute that the rewrite adds; only
      * the attribute counts, not the same text as a string constant. Read from the constant pool and the
      * attribute table, without parsing the code; {@link #instrument} returns null for such a class.
