@@ -16,7 +16,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 JAVA=${JAVA:-java}
 CP=(-javaagent:defer-agent/target/defer-agent.jar -cp benchmarks/target/benchmarks.jar dev.defer.benchmarks.StackDepth)
-SHAPES=(TRY_FINALLY OPEN_CODED STACK_RECORD LOOP_RECORD)
+SHAPES=(TRY_FINALLY OPEN_CODED STACK_RECORD LOOP_RECORD LOOP_LAZY)
 
 fresh() {
   local label=$1; shift

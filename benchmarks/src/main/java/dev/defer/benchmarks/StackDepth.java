@@ -91,12 +91,12 @@ public final class StackDepth {
         return stackRecord(n + 1) + 1;
     }
 
-    /** A pooled (loop) record: the site is on a cycle. */
+    /** A pooled (loop) record: the site is on a cycle, and its call is held, not made at the site. */
     @Defers
     static int loopRecord(int n) {
         deepest = n;
         for (int i = 0; i < 1; i++) {
-            Defer.defer(StackDepth::cleanup);
+            Defer.defer(CLEANUP);
         }
         if (n == limit) {
             return atLimit();
@@ -104,8 +104,22 @@ public final class StackDepth {
         return loopRecord(n + 1) + 1;
     }
 
+    /** Lazy records: a loop site whose method reference is made at the site; the one call stays in a local. */
+    @Defers
+    static int loopLazy(int n) {
+        deepest = n;
+        for (int i = 0; i < 1; i++) {
+            Defer.defer(StackDepth::cleanup);
+        }
+        if (n == limit) {
+            return atLimit();
+        }
+        return loopLazy(n + 1) + 1;
+    }
+
     enum Shape {
-        TRY_FINALLY("try/finally"), OPEN_CODED("open-coded"), STACK_RECORD("stack record"), LOOP_RECORD("loop record");
+        TRY_FINALLY("try/finally"), OPEN_CODED("open-coded"), STACK_RECORD("stack record"), LOOP_RECORD("loop record"),
+        LOOP_LAZY("loop lazy");
 
         final String label;
 
@@ -121,8 +135,10 @@ public final class StackDepth {
                     return openCoded(from);
                 case STACK_RECORD:
                     return stackRecord(from);
-                default:
+                case LOOP_RECORD:
                     return loopRecord(from);
+                default:
+                    return loopLazy(from);
             }
         }
     }
@@ -163,7 +179,7 @@ public final class StackDepth {
      * Prints one line per shape: levels, levels per MB and the ratio to try/finally (when it was measured).
      *
      * @param args {@code fresh} or {@code warm}, the thread stack in MB, then the shapes to measure (all by
-     *     default): {@code try/finally}, {@code open-coded}, {@code stack record}, {@code loop record}
+     *     default): {@code try/finally}, {@code open-coded}, {@code stack record}, {@code loop record}, {@code loop lazy}
      */
     public static void main(String[] args) throws Exception {
         AgentCheck.requireAgent();
@@ -219,6 +235,6 @@ public final class StackDepth {
             }
         }
         throw new IllegalArgumentException("StackDepth: unknown shape " + label
-                + "; give try/finally, open-coded, stack record or loop record (or their enum names)");
+                + "; give try/finally, open-coded, stack record, loop record or loop lazy (or their enum names)");
     }
 }

@@ -13,8 +13,9 @@ public final class VerboseText {
     public static final String STRATEGIES = "a rewritten method with Defer.defer calls ends with how it keeps"
             + " them: (N open-coded) in its own locals, run inline at its exit, no runtime call unless it panics;"
             + " (N stack-style, M pooled) as records on the thread's defer stack, the M pooled ones registered in"
-            + " a loop; (N on the coroutine) a Kotlin suspend function's, kept with its coroutine and run when it"
-            + " completes";
+            + " a loop; (N lazy) a loop's, its first call without arguments kept in a local and run inline at the"
+            + " exit, the runtime entered at the second; (N on the coroutine) a Kotlin suspend function's, kept"
+            + " with its coroutine and run when it completes";
 
     private VerboseText() {
     }

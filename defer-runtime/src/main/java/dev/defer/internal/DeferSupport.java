@@ -17,14 +17,17 @@ import java.util.Arrays;
  * it to {@code defer} at every {@code Defer.defer} call site, to an {@code exit} method at every
  * {@code return} (the return value goes in, the possibly changed result comes out), and to {@link #finish}
  * from the catch-all handler around its body (since ABI 4; the {@code panicX} methods before). An open-coded
- * method calls nothing on its normal path; its handler calls {@link #handOverAll}, then {@link #finish}. The value comes first and the invocation last in
+ * method calls nothing on its normal path; its handler calls {@link #handOverAll}, then {@link #finish}. A method
+ * with lazy records (ABI 7) keeps {@code Object} in that local instead (nothing, its first deferred call, or the
+ * invocation), passes it to {@code deferLazy} and {@code exitLazyX}, and its handler calls {@link #handOverLazy},
+ * then {@link #finish}. The value comes first and the invocation last in
  * every descriptor, so that the generated code only loads the local after the value already on the stack.
  *
  * <p>Not API: application code must not call this class.
  */
 public final class DeferSupport {
     /** The version of this ABI; the agent writes it into every class it rewrites. */
-    public static final int ABI_VERSION = 6;
+    public static final int ABI_VERSION = 7;
 
     /** {@link #finish}'s result kinds: what it hands back of the result slot. */
     public static final int VOID_RESULT = 0;
@@ -277,7 +280,7 @@ public final class DeferSupport {
         DeferThread thread = invocation.thread;
         if (invocation.end != invocation.recordStackBase || thread.slots.length > DeferThread.RECORD_STACK_LIMIT) {
             // The run loop called from here: a deferred call that fails shows two runtime frames, not four.
-            finish(null, invocation, VOID_RESULT);
+            finish(invocation);
             return;
         }
         // Invocation.pop's writes, written out here: see "Stack depth" in docs/design.md.
@@ -381,7 +384,7 @@ public final class DeferSupport {
         if (invocation.end != invocation.recordStackBase || thread.slots.length > DeferThread.RECORD_STACK_LIMIT) {
             invocation.reference = value;
             // The run loop called from here, with nothing live after it: see exitVoid.
-            return finish(null, invocation, OBJECT_RESULT);
+            return finish(invocation);
         }
         // Invocation.pop's writes, written out here: see "Stack depth" in docs/design.md.
         thread.top = invocation.below;
@@ -409,7 +412,7 @@ public final class DeferSupport {
             return bits;
         }
         invocation.primitive = bits;
-        finish(null, invocation, OBJECT_RESULT);
+        finish(invocation);
         return invocation.primitive;
     }
 
@@ -882,5 +885,325 @@ public final class DeferSupport {
      */
     public static CallSite panicSite(MethodHandles.Lookup caller, String name, MethodType type) {
         return PanicSites.link(caller, name, type);
+    }
+
+    /**
+     * The run loop of a normal return with records to run: {@link #finish(Throwable, Invocation, int)}'s work
+     * for that case alone, small enough for C2 to inline into the exit and so into the rewritten method (the
+     * full {@code finish} is too big to inline: a call, a {@code try}/{@code finally} and the resets of a
+     * panic's fields at every exit). It is named {@code finish} too, as {@link Recovery} knows the run loop's
+     * frame by that name. A throwing deferred call turns the return into a panic: the full {@code finish}
+     * runs the rest, as it would have. So does everything rare: an invocation above that ended abnormally,
+     * a record stack to trim.
+     *
+     * @param invocation the invocation that ends, its result slot already written
+     * @return the reference result slot after the deferred calls ran (null for other results)
+     */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private static Object finish(Invocation invocation) {
+        DeferThread t = invocation.thread;
+        Object[] slots = t.slots;
+        if (t.top != invocation || slots.length > DeferThread.RECORD_STACK_LIMIT) {
+            return finish(null, invocation, OBJECT_RESULT);
+        }
+        Invocation outer = t.finishing;
+        if (invocation.finishingBelow != outer) {
+            invocation.finishingBelow = outer;
+        }
+        t.finishing = invocation;
+        int base = invocation.recordStackBase;
+        int end = invocation.end;
+        int index = end;
+        try {
+            do {
+                Object top = slots[--index];
+                slots[index] = null;
+                if (top == null) {
+                    Object a = slots[--index];
+                    Object f = slots[--index];
+                    slots[index + 1] = null;
+                    slots[index] = null;
+                    invocation.end = index;
+                    ((Deferred1) f).run(a);
+                } else if (top == DeferRecord.TWO) {
+                    Object b = slots[--index];
+                    Object a = slots[--index];
+                    Object f = slots[--index];
+                    slots[index + 2] = null;
+                    slots[index + 1] = null;
+                    slots[index] = null;
+                    invocation.end = index;
+                    ((Deferred2) f).run(a, b);
+                } else {
+                    invocation.end = index;
+                    ((Deferred) top).run();
+                }
+            } while (index > base);
+        } catch (Throwable replacement) {
+            return finishPanicking(replacement, invocation, outer);
+        }
+        t.finishing = outer;
+        if (t.slots != slots) {
+            return finishReplacedSlots(invocation, base, end);
+        }
+        t.top = invocation.below;
+        invocation.owner = null;
+        invocation.method = null;
+        Object reference = invocation.reference;
+        invocation.reference = null;
+        return reference;
+    }
+
+    /**
+     * A deferred call of a normal return threw: the return becomes a panic, as in the full run loop (which
+     * would call {@link Invocation#replacePanic} with no panic yet), and the full run loop runs the rest.
+     */
+    private static Object finishPanicking(Throwable replacement, Invocation invocation, Invocation outer) {
+        invocation.thread.finishing = outer;
+        invocation.replacePanic(replacement);
+        return finish(null, invocation, OBJECT_RESULT);
+    }
+
+    /** A deferred call replaced the thread's array: the copy must not pin the records that ran; it may need a trim. */
+    private static Object finishReplacedSlots(Invocation invocation, int base, int end) {
+        Object[] now = invocation.thread.slots;
+        Arrays.fill(now, base, Math.min(end, now.length), null);
+        Object reference = invocation.reference;
+        invocation.pop();
+        return reference;
+    }
+
+    // ABI 7: lazy records. A method whose defers are all of calls the agent can see (the open-coding screen)
+    // but that defers in a loop keeps, in the local that records keep the invocation in, nothing, its first
+    // deferred call (one without arguments), or the invocation the runtime entered at the second defer. So
+    // an invocation that defers once never enters the runtime, and its call runs at the exit as an open-coded
+    // one does. See "Lazy records" in docs/design.md.
+
+    /**
+     * {@code Defer.defer(call)} in a method with lazy records: the call itself, kept in the method's local,
+     * when it is the first; else the invocation that holds it, entered now if it was not.
+     *
+     * @param call the deferred call
+     * @param state the local: null, the first deferred call, or the invocation
+     * @param owner the class that declares the method
+     * @param method the method's name and descriptor
+     * @return the local's new value
+     */
+    public static Object deferLazy(Deferred call, Object state, Class<?> owner, String method) {
+        if (state == null) {
+            return checkNotNull(call);
+        }
+        if (state instanceof Invocation) {
+            deferPooled(call, (Invocation) state);
+            return state;
+        }
+        return spill(state, DeferRecord.NO_ARGUMENTS, checkNotNull(call), null, null, owner, method);
+    }
+
+    /**
+     * {@code Defer.defer(call, a)} in a method with lazy records: always a record, the runtime entered if it
+     * was not.
+     *
+     * @param call the deferred call
+     * @param a its argument
+     * @param state the local: null, the first deferred call, or the invocation
+     * @param owner the class that declares the method
+     * @param method the method's name and descriptor
+     * @return the invocation, the local's new value
+     */
+    public static Object deferLazy(Deferred1<?> call, Object a, Object state, Class<?> owner, String method) {
+        if (state instanceof Invocation) {
+            deferPooled(call, a, (Invocation) state);
+            return state;
+        }
+        return spill(state, DeferRecord.ONE_ARGUMENT, checkNotNull(call), a, null, owner, method);
+    }
+
+    /**
+     * {@code Defer.defer(call, a, b)} in a method with lazy records: always a record.
+     *
+     * @param call the deferred call
+     * @param a its first argument
+     * @param b its second argument
+     * @param state the local: null, the first deferred call, or the invocation
+     * @param owner the class that declares the method
+     * @param method the method's name and descriptor
+     * @return the invocation, the local's new value
+     */
+    public static Object deferLazy(Deferred2<?, ?> call, Object a, Object b, Object state, Class<?> owner,
+            String method) {
+        if (state instanceof Invocation) {
+            deferPooled(call, a, b, (Invocation) state);
+            return state;
+        }
+        return spill(state, DeferRecord.TWO_ARGUMENTS, checkNotNull(call), a, b, owner, method);
+    }
+
+    /**
+     * Enters the runtime for a lazy-records method: the call kept in its local (if any) becomes the first record,
+     * the new one the next. All or nothing: the method's local changes only when this returns, so should a
+     * record fail to fit (a stack overflow, no memory for a bigger array), the invocation leaves the thread's
+     * stack again, and the handler finds the call where it was, not in a record as well.
+     */
+    private static Invocation spill(Object pending, int arity, Object call, Object a, Object b, Class<?> owner,
+            String method) {
+        Invocation invocation = enter(owner, method);
+        try {
+            if (pending != null) {
+                invocation.push(DeferRecord.NO_ARGUMENTS, pending, null, null);
+            }
+            invocation.push(arity, call, a, b);
+        } catch (Throwable failure) {
+            // Field writes only, no call: this runs during a stack overflow too.
+            invocation.end = invocation.recordStackBase;
+            invocation.owner = null;
+            invocation.method = null;
+            invocation.thread.top = invocation.below;
+            throw failure;
+        }
+        return invocation;
+    }
+
+    /**
+     * {@code return} from a {@code void} method with lazy records: its one deferred call runs here, in the
+     * method's exit (it throws as the method's panic: no other call is left to run), or the runtime's exit.
+     *
+     * @param state the local: null, the one deferred call, or the invocation
+     * @throws Exception what the deferred call throws
+     */
+    public static void exitLazyVoid(Object state) throws Exception {
+        if (state instanceof Invocation) {
+            exitVoid((Invocation) state);
+        } else if (state != null) {
+            ((Deferred) state).run();
+        }
+    }
+
+    /**
+     * {@code return value} from a method with lazy records returning {@code int} or narrower.
+     *
+     * @param value the value of the {@code return} expression
+     * @param state the local: null, the one deferred call, or the invocation
+     * @return the result
+     * @throws Exception what the deferred call throws
+     */
+    public static int exitLazyInt(int value, Object state) throws Exception {
+        if (state instanceof Invocation) {
+            return exitInt(value, (Invocation) state);
+        }
+        if (state != null) {
+            ((Deferred) state).run();
+        }
+        return value;
+    }
+
+    /**
+     * {@code return value} from a method with lazy records returning {@code long}.
+     *
+     * @param value the value of the {@code return} expression
+     * @param state the local: null, the one deferred call, or the invocation
+     * @return the result
+     * @throws Exception what the deferred call throws
+     */
+    public static long exitLazyLong(long value, Object state) throws Exception {
+        if (state instanceof Invocation) {
+            return exitLong(value, (Invocation) state);
+        }
+        if (state != null) {
+            ((Deferred) state).run();
+        }
+        return value;
+    }
+
+    /**
+     * {@code return value} from a method with lazy records returning {@code float}.
+     *
+     * @param value the value of the {@code return} expression
+     * @param state the local: null, the one deferred call, or the invocation
+     * @return the result
+     * @throws Exception what the deferred call throws
+     */
+    public static float exitLazyFloat(float value, Object state) throws Exception {
+        if (state instanceof Invocation) {
+            return exitFloat(value, (Invocation) state);
+        }
+        if (state != null) {
+            ((Deferred) state).run();
+        }
+        return value;
+    }
+
+    /**
+     * {@code return value} from a method with lazy records returning {@code double}.
+     *
+     * @param value the value of the {@code return} expression
+     * @param state the local: null, the one deferred call, or the invocation
+     * @return the result
+     * @throws Exception what the deferred call throws
+     */
+    public static double exitLazyDouble(double value, Object state) throws Exception {
+        if (state instanceof Invocation) {
+            return exitDouble(value, (Invocation) state);
+        }
+        if (state != null) {
+            ((Deferred) state).run();
+        }
+        return value;
+    }
+
+    /**
+     * {@code return value} from a method with lazy records returning a reference.
+     *
+     * @param value the value of the {@code return} expression
+     * @param state the local: null, the one deferred call, or the invocation
+     * @return the result
+     * @throws Exception what the deferred call throws
+     */
+    public static Object exitLazyObject(Object value, Object state) throws Exception {
+        if (state instanceof Invocation) {
+            return exitObject(value, (Invocation) state);
+        }
+        if (state != null) {
+            ((Deferred) state).run();
+        }
+        return value;
+    }
+
+    /**
+     * The handler of a method with lazy records, before it calls {@link #finish(Throwable, Invocation, int)}:
+     * the invocation that holds the method's deferred calls, its one call handed to a new invocation first
+     * (as an open-coded handler hands its calls over), so that {@code finish} is the one runtime frame below a
+     * deferred call. With no call to run, or for a fatal panic (a stack overflow leaves too little stack to
+     * enter the runtime; an open-coded method runs its calls inline for the same reason), or when the
+     * hand-over itself fails (its throwable replaces the panic), the call runs here and the panic is thrown.
+     *
+     * @param thrown the throwable that left the body
+     * @param state the local: null, the one deferred call, or the invocation
+     * @param owner the class that declares the method
+     * @param method the method's name and descriptor
+     * @return the invocation, to pass to {@code finish} with {@code thrown}
+     */
+    public static Invocation handOverLazy(Throwable thrown, Object state, Class<?> owner, String method) {
+        if (state instanceof Invocation) {
+            return (Invocation) state;
+        }
+        Throwable panic = thrown;
+        if (state != null && !(thrown instanceof VirtualMachineError)) {
+            try {
+                Invocation invocation = DeferThread.current().prepare(owner, method);
+                invocation.handOver(DeferRecord.NO_ARGUMENTS, state, null, null);
+                return invocation;
+            } catch (Throwable failure) {
+                panic = replacePanic(failure, panic);
+            }
+        }
+        if (state != null) {
+            try {
+                ((Deferred) state).run();
+            } catch (Throwable replacement) {
+                panic = replacePanic(replacement, panic);
+            }
+        }
+        throw DeferThread.sneakyThrow(panic);
     }
 }

@@ -165,6 +165,41 @@ class RecordStrategiesTest {
     }
 
     @Test
+    void aDeferredCallThatThrowsAtAReturnPanicsAndAnEarlierCallRecoversIt() {
+        // The normal return's own run loop hands over to the full one at the throw (DeferSupport.finish(Invocation)).
+        Invocation invocation = DeferSupport.enter(RecordStrategiesTest.class, "m()Ljava/lang/Object;");
+        IllegalStateException boom = new IllegalStateException("boom");
+        DeferSupport.deferPooled(() -> log.add("recovered " + Recovery.recoverInDeferredCall()), invocation);
+        DeferSupport.deferPooled(logs("runs after the throw"), invocation);
+        DeferSupport.deferPooled(() -> {
+            throw boom;
+        }, invocation);
+        DeferSupport.deferPooled(logs("runs first"), invocation);
+        assertEquals("value", DeferSupport.exitObject("value", invocation), "recovered: the result slot is returned");
+        assertEquals(List.of("runs first", "runs after the throw", "recovered " + boom), log);
+        assertNull(DeferThread.current().finishing, "no invocation is left running its deferred calls");
+    }
+
+    @Test
+    void aDeferredCallThatThrowsAtAReturnWithNoRecoverPanicsWithIt() {
+        Invocation invocation = DeferSupport.enter(RecordStrategiesTest.class, "m()I");
+        IllegalStateException first = new IllegalStateException("first");
+        IllegalArgumentException second = new IllegalArgumentException("second");
+        DeferSupport.deferPooled(logs("last"), invocation);
+        DeferSupport.deferPooled(() -> {
+            throw first;
+        }, invocation);
+        DeferSupport.deferPooled(() -> {
+            throw second;
+        }, invocation);
+        IllegalStateException thrown = assertThrows(IllegalStateException.class,
+                () -> DeferSupport.exitInt(1, invocation));
+        assertSame(first, thrown, "the later throw replaces the earlier one");
+        assertArrayEquals(new Throwable[] {second}, thrown.getSuppressed(), "S9: the replaced one is kept");
+        assertEquals(List.of("last"), log);
+    }
+
+    @Test
     void steadyStateReusesTheSameArray() {
         DeferThread thread = DeferThread.current();
         Object[] slots = thread.slots;

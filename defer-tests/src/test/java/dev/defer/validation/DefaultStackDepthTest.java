@@ -25,25 +25,26 @@ import org.junit.jupiter.api.Test;
  */
 class DefaultStackDepthTest {
     static final int LEVELS = 10_000;
-    static final List<String> STRATEGIES = List.of("openCoded", "stackRecord", "loopRecord");
+    static final List<String> STRATEGIES = List.of("openCoded", "stackRecord", "loopRecord", "loopLazy");
 
     /** The strategies each shape must get, from the agent's verbose lines. */
     static final Map<String, String> STRATEGY = Map.of(
             "openCoded", "DepthMain.openCoded(int) (1 open-coded)",
             "stackRecord", "DepthMain.stackRecord(int) (1 stack-style, 0 pooled)",
-            "loopRecord", "DepthMain.loopRecord(int) (0 stack-style, 1 pooled)");
+            "loopRecord", "DepthMain.loopRecord(int) (0 stack-style, 1 pooled)",
+            "loopLazy", "DepthMain.loopLazy(int) (1 lazy)");
 
     @Test
     void compiledFromTheStartEveryStrategyRunsTenThousandLevels() throws Exception {
-        Map<String, String> lines = run(List.of("-Xcomp"), "twin", "openCoded", "stackRecord", "loopRecord");
-        for (String shape : List.of("twin", "openCoded", "stackRecord", "loopRecord")) {
+        Map<String, String> lines = run(List.of("-Xcomp"), "twin", "openCoded", "stackRecord", "loopRecord", "loopLazy");
+        for (String shape : List.of("twin", "openCoded", "stackRecord", "loopRecord", "loopLazy")) {
             assertCompleted(lines, shape, "-Xcomp");
         }
     }
 
     @Test
     void interpretedEveryStrategyReachesTheTwinsDepth() throws Exception {
-        Map<String, String> lines = run(List.of("-Xint"), "twin", "openCoded", "stackRecord", "loopRecord");
+        Map<String, String> lines = run(List.of("-Xint"), "twin", "openCoded", "stackRecord", "loopRecord", "loopLazy");
         int twin = reach(lines, "twin");
         for (String shape : STRATEGIES) {
             int reach = reach(lines, shape);
@@ -58,7 +59,7 @@ class DefaultStackDepthTest {
 
     @Test
     void defaultFlagsEveryStrategyRunsTenThousandLevels() throws Exception {
-        for (String shape : List.of("twin", "openCoded", "stackRecord", "loopRecord")) {
+        for (String shape : List.of("twin", "openCoded", "stackRecord", "loopRecord", "loopLazy")) {
             // One JVM per shape: the runtime's methods must be as cold for each as in a fresh program.
             Map<String, String> lines = run(List.of("-XX:-BackgroundCompilation"), shape);
             assertCompleted(lines, shape, "default flags");

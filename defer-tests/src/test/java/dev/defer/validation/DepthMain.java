@@ -67,8 +67,22 @@ public final class DepthMain {
         return stackRecord(n + 1) + 1;
     }
 
+    /** A held deferred call (not made at the site): pooled records. */
     @Defers
     static int loopRecord(int n) {
+        deepest = n;
+        for (int i = 0; i < 1; i++) {
+            Defer.defer(COUNT);
+        }
+        if (n == limit) {
+            return atLimit();
+        }
+        return loopRecord(n + 1) + 1;
+    }
+
+    /** A method reference made at the site: lazy records, the one call kept in the method's local. */
+    @Defers
+    static int loopLazy(int n) {
         deepest = n;
         for (int i = 0; i < 1; i++) {
             Defer.defer(DepthMain::count);
@@ -76,7 +90,7 @@ public final class DepthMain {
         if (n == limit) {
             return atLimit();
         }
-        return loopRecord(n + 1) + 1;
+        return loopLazy(n + 1) + 1;
     }
 
     static int run(String shape) {
@@ -89,9 +103,11 @@ public final class DepthMain {
                 return stackRecord(0);
             case "loopRecord":
                 return loopRecord(0);
+            case "loopLazy":
+                return loopLazy(0);
             default:
                 throw new IllegalArgumentException("DepthMain: unknown shape " + shape
-                        + "; give twin, openCoded, stackRecord or loopRecord");
+                        + "; give twin, openCoded, stackRecord, loopRecord or loopLazy");
         }
     }
 

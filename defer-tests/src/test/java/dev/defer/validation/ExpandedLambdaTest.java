@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.defer.Defer;
+import dev.defer.Deferred;
 import dev.defer.Defers;
 import dev.defer.Panic;
 import java.util.ArrayList;
@@ -85,6 +86,24 @@ class ExpandedLambdaTest {
 
         @Defers
         static void innerRecoversWithRecords() {
+            for (int i = 0; i < 1; i++) {
+                Defer.defer(() -> log("inner recover " + Defer.recover()));
+                // A held call, not one made at the site: pooled records rather than lazy ones.
+                Defer.defer(NOTHING);
+            }
+        }
+
+        static final Deferred NOTHING = () -> { };
+
+        /** The same inner with lazy records: its one call runs at its exit, outside the runtime; nil again. */
+        @Defers
+        static void outerPanicsInnerLazy() {
+            Defer.defer(() -> innerRecoversLazily());
+            throw Defer.panic("outer");
+        }
+
+        @Defers
+        static void innerRecoversLazily() {
             for (int i = 0; i < 1; i++) {
                 Defer.defer(() -> log("inner recover " + Defer.recover()));
             }
@@ -282,6 +301,10 @@ class ExpandedLambdaTest {
         p = assertThrows(Panic.class, Target::outerPanicsInnerWithRecords);
         assertEquals("outer", p.value());
         assertEquals(List.of("inner recover null"), Target.LOG);
+        Target.LOG.clear();
+        p = assertThrows(Panic.class, Target::outerPanicsInnerLazy);
+        assertEquals("outer", p.value());
+        assertEquals(List.of("inner recover null"), Target.LOG);
     }
 
     @Test
@@ -359,7 +382,7 @@ class ExpandedLambdaTest {
         for (java.lang.reflect.Method method : Target.class.getDeclaredMethods()) {
             if (method.isAnnotationPresent(Defers.class)) {
                 String name = method.getName();
-                expected.put("Target." + name, name.equals("innerRecoversWithRecords") ? "pooled"
+                expected.put("Target." + name, name.equals("innerRecoversWithRecords") ? "pooled" : name.equals("innerRecoversLazily") ? "lazy"
                         : Set.of("nestedDefer", "runsHeld", "outerPanicsAndRunsAHeldLambda").contains(name) ? "stack-style"
                         : "open-coded");
             }

@@ -31,16 +31,17 @@ import org.junit.jupiter.api.Test;
  * After each fault the thread's defer state is clean (S12), no deferred call ran twice or for the wrong
  * invocation, and no throwable was lost: each is the propagated one or among its suppressed ones (S9).
  *
- * <p>Every scenario runs on the three strategies. How each is forced (as in {@link StrategyMatrixTest}):
+ * <p>Every scenario runs on the four strategies. How each is forced (as in {@link StrategyMatrixTest}):
  * {@link OpenCoded}'s deferred calls reach only the platform (a {@code java.util.function} interface, the
  * atomics) and its own class; {@link StackStyle}'s reach {@link Relay}, another application class, which
- * open-coding does not follow; {@link Pooled} puts its sites in a loop.
+ * open-coding does not follow; {@link Pooled} puts its sites in a loop; {@link Lazy} too, with calls of its own
+ * class only.
  */
 class FaultInjectionTest {
 
     static final String NOT_ASKED = "recover() not called";
 
-    enum Strategy { OPEN_CODED, STACK_STYLE, POOLED }
+    enum Strategy { OPEN_CODED, STACK_STYLE, POOLED, LAZY }
 
     static RuntimeException sneaky(Throwable t) {
         throw FaultInjectionTest.<RuntimeException>uncheckedThrow(t);
@@ -216,6 +217,50 @@ class FaultInjectionTest {
         }
     }
 
+    /**
+     * Lazy records: Pooled's dive and nest with a burn of their own, so that every deferred call passes the
+     * open-coding screen. Each level keeps its first call in its local until the second defer enters the
+     * runtime, so an overflow can land in that hand-over too. (run's deferred calls go through a
+     * {@code BiConsumer}, which the screen refuses: the LAZY strategy runs Pooled.run there.)
+     */
+    static class Lazy {
+        @Defers
+        static int dive(int level, AtomicIntegerArray tried, AtomicIntegerArray ran, AtomicIntegerArray when) {
+            for (int i = 0; i < 3; i++) {
+                int index = level * 3 + i;
+                int frames = i == 0 ? 4 : i == 1 ? 12 : 24;
+                tried.set(index, 1);
+                Defer.defer(() -> burn(index, ran, when, frames));
+            }
+            return dive(level + 1, tried, ran, when) + 1;
+        }
+
+        @Defers
+        static int nest(int level, AtomicIntegerArray tried, AtomicIntegerArray ran, AtomicIntegerArray when) {
+            for (int i = 0; i < 3; i++) {
+                int index = level * 3 + i;
+                int frames = i == 0 ? 0 : i == 1 ? 4 : 12;
+                tried.set(index, 1);
+                Defer.defer(() -> {
+                    burn(index, ran, when, frames);
+                    if (index == level * 3) {
+                        nest(level + 1, tried, ran, when);
+                    }
+                });
+            }
+            return level;
+        }
+
+        /** OpenCoded.burn, in this class. */
+        static int burn(int index, AtomicIntegerArray ran, AtomicIntegerArray when, int frames) {
+            if (ran != null) {
+                when.set(index, when.incrementAndGet(0 + when.length() - 1));
+                ran.incrementAndGet(index);
+            }
+            return frames == 0 ? 0 : burn(index, null, null, frames - 1) + 1;
+        }
+    }
+
     static class Relay {
         static void step(BiConsumer<Integer, Object> step, int i, Object recovered) {
             step.accept(i, recovered);
@@ -243,6 +288,8 @@ class FaultInjectionTest {
                 return OpenCoded.nest(0, tried, ran, when);
             case STACK_STYLE:
                 return StackStyle.nest(0, tried, ran, when);
+            case LAZY:
+                return Lazy.nest(0, tried, ran, when);
             default:
                 return Pooled.nest(0, tried, ran, when);
         }
@@ -254,6 +301,8 @@ class FaultInjectionTest {
                 return OpenCoded.dive(0, tried, ran, when);
             case STACK_STYLE:
                 return StackStyle.dive(0, tried, ran, when);
+            case LAZY:
+                return Lazy.dive(0, tried, ran, when);
             default:
                 return Pooled.dive(0, tried, ran, when);
         }

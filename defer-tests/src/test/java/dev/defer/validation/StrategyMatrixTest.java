@@ -1370,7 +1370,7 @@ class StrategyMatrixTest {
     // ------------------------------------------------------------------------------------------------
 
     enum Strategy {
-        OPEN_CODED(new OpenCoded()), STACK_STYLE(new StackStyle()), POOLED(new Pooled());
+        OPEN_CODED(new OpenCoded()), STACK_STYLE(new StackStyle()), POOLED(new Pooled()), LAZY(new LazyTargets());
 
         final Targets targets;
 
@@ -1413,7 +1413,7 @@ class StrategyMatrixTest {
     /**
      * Which strategy the agent gave each rewritten method of the classes, from the class files it dumped
      * in a child JVM: open-coded calls DeferSupport.checkDeferred and no defer*; stack-style calls
-     * deferStacked only; pooled calls deferPooled only.
+     * deferStacked only; pooled calls deferPooled only; lazy records call deferLazy and handOverLazy.
      */
     static Map<String, String> strategies(Class<?>... types) throws Exception {
         String agentJar = Jvm.agentJar().orElse(null);
@@ -1443,6 +1443,8 @@ class StrategyMatrixTest {
                 String got;
                 if (calls.contains("handOverAll") && calls.stream().noneMatch(c -> c.startsWith("defer"))) {
                     got = "open-coded";
+                } else if (calls.contains("deferLazy") && calls.contains("handOverLazy") && !stacked && !pooled) {
+                    got = "lazy";
                 } else if (stacked && !pooled) {
                     got = "stack-style";
                 } else if (pooled && !stacked) {
@@ -1456,24 +1458,32 @@ class StrategyMatrixTest {
         return strategies;
     }
 
+    /** LazyTargets' scenarios that fail the open-coding screen, and so keep pooled records. */
+    private static final String[] NOT_LAZY = {"recoverSetsResult", "setResultTimesSeven"};
+
     @Test
     void eachTargetGotItsStrategy() throws Exception {
-        Map<String, String> actual = strategies(OpenCoded.class, StackStyle.class, Pooled.class);
+        Map<String, String> actual = strategies(OpenCoded.class, StackStyle.class, Pooled.class, LazyTargets.class);
         // Open-coding takes the two methods whose deferred lambdas read or write the result slot too: it
         // expands their bodies at the exit, with the slot in a local. None is refused.
         Set<String> refused = Set.of();
+        // Lazy records run the first call outside the runtime, so the screen refuses these: they keep records.
+        Set<String> notLazy = Set.of(NOT_LAZY);
         Map<String, String> expected = new TreeMap<>();
-        for (Class<?> type : List.of(OpenCoded.class, StackStyle.class, Pooled.class)) {
-            String strategy = type == OpenCoded.class ? "open-coded" : type == StackStyle.class ? "stack-style" : "pooled";
+        for (Class<?> type : List.of(OpenCoded.class, StackStyle.class, Pooled.class, LazyTargets.class)) {
+            String strategy = type == OpenCoded.class ? "open-coded" : type == StackStyle.class ? "stack-style"
+                    : type == Pooled.class ? "pooled" : "lazy";
             for (Method method : type.getDeclaredMethods()) {
                 if (method.isAnnotationPresent(Defers.class)) {
-                    expected.put(type.getSimpleName() + "." + method.getName(),
-                            refused.contains(method.getName()) && type == OpenCoded.class ? "stack-style" : strategy);
+                    String name = method.getName();
+                    expected.put(type.getSimpleName() + "." + name,
+                            refused.contains(name) && type == OpenCoded.class ? "stack-style"
+                                    : notLazy.contains(name) && type == LazyTargets.class ? "pooled" : strategy);
                 }
             }
         }
-        // Every scenario of the interface, plus Pooled.loop and each class's panicsAndRecovers.
-        assertEquals(3 * Targets.class.getDeclaredMethods().length + 4, expected.size());
+        // Every scenario of the interface, plus each loop target and each class's panicsAndRecovers.
+        assertEquals(4 * Targets.class.getDeclaredMethods().length + 6, expected.size());
         assertEquals(expected, actual);
     }
 
@@ -1539,6 +1549,35 @@ class StrategyMatrixTest {
         for (int k = 0; k < n; k++) {
             if (Pooled.seen[k] != n - 1 - k) {
                 throw new AssertionError("call " + k + " to run was registered by iteration " + Pooled.seen[k]
+                        + ", expected " + (n - 1 - k));
+            }
+        }
+        assertTrue(afterwards[0] instanceof IllegalStateException);
+    }
+
+    /** The same with lazy records: the first call in the method's local, the rest records, one LIFO order. */
+    @ParameterizedTest(name = "{0} iterations, panic {1}")
+    @CsvSource({"1, false", "2, false", "16, false", "1000000, false", "1, true", "2, true", "16, true"})
+    void lazyLoopSitesRunAllOnceEachLifo(int n, boolean panic) {
+        int[] result = new int[1];
+        Throwable[] afterwards = new Throwable[1];
+        Threads.Ended ended = Threads.run(256 * 1024, () -> {
+            if (panic) {
+                Panic p = assertThrows(Panic.class, () -> LazyTargets.loop(n, true));
+                assertEquals("after the loop", p.value());
+                result[0] = n;
+            } else {
+                result[0] = LazyTargets.loop(n, false);
+            }
+            afterwards[0] = assertThrows(IllegalStateException.class, Defer::result);
+        });
+        assertEquals(List.of(), ended.uncaught());
+        assertEquals(n, result[0]);
+        assertEquals(0, LazyTargets.seenBeforeTheEnd, "deferred calls ran before the method ended");
+        assertEquals(n, LazyTargets.seenCount, "deferred calls run");
+        for (int k = 0; k < n; k++) {
+            if (LazyTargets.seen[k] != n - 1 - k) {
+                throw new AssertionError("call " + k + " to run was registered by iteration " + LazyTargets.seen[k]
                         + ", expected " + (n - 1 - k));
             }
         }

@@ -90,7 +90,7 @@ final class StackDepthSection {
             out.add(row.toString());
         }
         out.add("");
-        out.add("Commands (`SHAPE`: `TRY_FINALLY`, `OPEN_CODED`, `STACK_RECORD`, `LOOP_RECORD`):");
+        out.add("Commands (`SHAPE`: `TRY_FINALLY`, `OPEN_CODED`, `STACK_RECORD`, `LOOP_RECORD`, `LOOP_LAZY`):");
         out.add("");
         for (Mode mode : modes) {
             out.add("- " + mode.label() + ": `" + mode.command() + "`");

@@ -107,6 +107,11 @@ final class MethodRewriter {
                 return " (" + sites.size() + " open-coded)";
             }
         }
+        if (mayOpenCode && !loopSites.isEmpty() && LazyRecordsRewriter.qualifies(safety.get(), method, sites, frames)) {
+            // The first deferred call may run at the exit, outside the runtime: its lambda is not runtime-only.
+            LazyRecordsRewriter.rewrite(owner.name, withFrames, method);
+            return " (" + sites.size() + " lazy)";
+        }
         for (DeferredLambda lambda : deferredLambdas.values()) {
             // A record holds the object: only the runtime calls the body.
             lambdas.runByRuntimeOnly(lambda);

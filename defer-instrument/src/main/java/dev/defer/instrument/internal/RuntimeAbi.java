@@ -16,7 +16,7 @@ import org.objectweb.asm.tree.TypeInsnNode;
  * that class, whose {@code ABI_VERSION} is {@link #VERSION}.
  */
 final class RuntimeAbi {
-    static final int VERSION = 6;
+    static final int VERSION = 7;
 
     static final String SUPPORT = "dev/defer/internal/DeferSupport";
     static final String INVOCATION = "dev/defer/internal/Invocation";
