@@ -14,7 +14,7 @@ import java.security.ProtectionDomain;
 import java.util.HexFormat;
 
 /**
- * Rewrites {@code @Defers} methods as classes load. Works on the class bytes alone, never loads a class,
+ * Rewrites {@code @Defers} methods, and the {@code Defer.panic} calls of any class, as classes load. Works on the class bytes alone, never loads a class,
  * and returns {@code null} (no change) for every class that does not need it, decided by a byte scan. When the
  * rewrite overflows the loading thread's stack, the {@link RewriteWorker} does it on its own; when even that hand-
  * over overflows, the class is noted in {@link LostClasses} and reported by name if the JVM defines it.
@@ -78,11 +78,15 @@ final class DeferTransformer implements ClassFileTransformer {
         }
     }
 
-    /** The transformer's own byte test, for {@link LostClasses}. */
+    /**
+     * The transformer's own byte test, for {@link LostClasses}, narrowed to classes with {@code @Defers} methods: one
+     * lost for its {@code Defer.panic} calls alone works as it is (its traces are trimmed when first read).
+     */
     private final class Candidates implements LostClasses.Candidates {
         @Override
         public boolean needsRewrite(ClassLoader loader, String className, byte[] classFile) {
-            return DeferTransformer.this.needsRewrite(loader, className, classFile);
+            return DeferTransformer.this.needsRewrite(loader, className, classFile)
+                    && instrumenter.mayHaveDefersMethods(className, classFile);
         }
     }
 
@@ -210,7 +214,8 @@ final class DeferTransformer implements ClassFileTransformer {
             worker.reportLost();
         }
         if (loader == null || className == null || isRuntimeClass(className)) {
-            // Bootstrap classes, hidden classes and the runtime itself never hold @Defers code.
+            // Bootstrap classes, hidden classes and the runtime itself are never rewritten (bootstrap classes cannot
+            // link to the runtime's panicSite bootstrap method).
             return null;
         }
         if (options.verbose) {
@@ -229,6 +234,10 @@ final class DeferTransformer implements ClassFileTransformer {
                 for (String method : result.methods()) {
                     log.println("defer-agent: rewrote " + className.replace('/', '.') + "."
                             + VerboseText.method(method));
+                }
+                if (result.methods().isEmpty()) {
+                    log.println("defer-agent: rewrote " + className.replace('/', '.') + ": "
+                            + VerboseText.panicSites(result.panicSites()));
                 }
             }
             dump(className, result.classFile(), log);
@@ -267,9 +276,11 @@ final class DeferTransformer implements ClassFileTransformer {
     }
 
     private static boolean isRuntimeClass(String className) {
-        // One test for nearly every class; the three packages only for dev/defer/.
-        return className.startsWith("dev/defer/") && (className.startsWith("internal/", 10)
-                || className.startsWith("agent/", 10) || className.startsWith("instrument/", 10));
+        // One test for nearly every class; the packages only for dev/defer/. The API's own classes (dev/defer/Defer
+        // and its siblings) name dev/defer/Defer and would be parsed for Defer.panic calls they do not have.
+        return className.startsWith("dev/defer/") && (className.indexOf('/', 10) < 0
+                || className.startsWith("internal/", 10) || className.startsWith("agent/", 10)
+                || className.startsWith("instrument/", 10));
     }
 
     private void dump(String className, byte[] classFile, PrintStream log) {

@@ -173,6 +173,10 @@ public final class Main {
                     stdout.println("defer-agent: rewrote " + rewritten.className() + "."
                             + VerboseText.method(method));
                 }
+                if (rewritten.methods().isEmpty()) {
+                    stdout.println("defer-agent: rewrote " + rewritten.className() + ": "
+                            + VerboseText.panicSites(rewritten.panicSites()));
+                }
             }
             for (String path : report.alreadyRewrittenClasses()) {
                 stdout.println("defer-agent: skipped " + OfflineInstrumenter.classNameOf(path) + ": already rewritten");

@@ -53,6 +53,41 @@ class DeferTransformerTest {
     }
 
     @Test
+    void aClassWithoutDefersHasItsPanicCallsReplacedAndNothingElse() {
+        DeferTransformer transformer = transformer("verbose");
+        byte[] original = TestClasses.panicking("test/Check", Opcodes.V17, true);
+        byte[] rewritten = transformer.transform(getClass().getClassLoader(), "test/Check", null, null, original);
+        assertNotNull(rewritten, log());
+        assertEquals(java.util.List.of("invokestatic dev/defer/Defer.recover",
+                "invokedynamic panic dev/defer/internal/DeferSupport.panicSite"), TestClasses.calls(rewritten));
+        assertTrue(transformer.instrumenter().isRewritten(rewritten));
+        assertEquals("defer-agent: rewrote test.Check: 1 Defer.panic call site (the Panic's trace starts at the"
+                + " caller)" + System.lineSeparator(), log());
+        // Loading the rewritten bytes again (a retransformation, a class rewritten at build time) changes nothing.
+        assertNull(transformer.transform(getClass().getClassLoader(), "test/Check", null, null, rewritten));
+    }
+
+    @Test
+    void aClassNamingDeferWithoutPanicCallsIsReturnedUnchanged() {
+        DeferTransformer transformer = transformer("verbose");
+        // It names dev/defer/Defer and holds "panic" as a string: parsed, and left as it is.
+        assertNull(transformer.transform(getClass().getClassLoader(), "test/Check", null, null,
+                TestClasses.panicking("test/Check", Opcodes.V17, false)));
+        assertEquals("", log());
+    }
+
+    @Test
+    void panicCallsOfClassFilesBeforeJava7AndOfTheApiItselfAreLeftAlone() {
+        DeferTransformer transformer = transformer("verbose");
+        // Version 50 cannot hold invokedynamic: its Panic traces are trimmed when first read.
+        assertNull(transformer.transform(getClass().getClassLoader(), "test/Check", null, null,
+                TestClasses.panicking("test/Check", Opcodes.V1_6, true)));
+        assertNull(transformer.transform(getClass().getClassLoader(), "dev/defer/Check", null, null,
+                TestClasses.panicking("dev/defer/Check", Opcodes.V17, true)));
+        assertEquals("", log());
+    }
+
+    @Test
     void classesWithoutDefersAreLeftAlone() throws IOException {
         DeferTransformer transformer = transformer("verbose");
         assertNull(transformer.transform(getClass().getClassLoader(), "dev/defer/agent/DeferTransformerTest", null,

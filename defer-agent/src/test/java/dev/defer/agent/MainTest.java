@@ -14,11 +14,13 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 import java.util.zip.ZipOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.objectweb.asm.Opcodes;
 
 /** The command line: java -jar defer-agent.jar instrument IN OUT | check IN. */
 class MainTest {
@@ -138,6 +140,36 @@ class MainTest {
         assertTrue(err().startsWith("defer-agent: warning: Defer.defer can never succeed in test.Bad.run (Bad.java:42)"),
                 err());
         assertTrue(new Instrumenter().isRewritten(Files.readAllBytes(in.resolve("test/Good.class"))));
+    }
+
+    @Test
+    void instrumentRewritesThePanicCallsOfAClassWithoutDefersAllInOneAndSkipsThemTheSecondTime() throws IOException {
+        Path in = temp.resolve("panics");
+        Files.createDirectories(in.resolve("test"));
+        byte[] old = TestClasses.panicking("test/Old", Opcodes.V1_6, true);
+        byte[] named = TestClasses.panicking("test/Named", Opcodes.V17, false);
+        Files.write(in.resolve("test/Check.class"), TestClasses.panicking("test/Check", Opcodes.V17, true));
+        Files.write(in.resolve("test/Old.class"), old);
+        Files.write(in.resolve("test/Named.class"), named);
+        Path jar = jarOf(in, "panics.jar");
+        Path outJar = temp.resolve("out.jar");
+        assertEquals(Main.OK, run("instrument", "--verbose", jar.toString(), outJar.toString()), err());
+        assertTrue(out().contains("defer-agent: rewrote test.Check: 1 Defer.panic call site (the Panic's trace starts"
+                + " at the caller)"), out());
+        assertFalse(out().contains("test.Old"), out());
+        assertFalse(out().contains("test.Named"), out());
+        byte[] check = entry(outJar, "test/Check.class");
+        assertEquals(List.of("invokestatic dev/defer/Defer.recover",
+                "invokedynamic panic dev/defer/internal/DeferSupport.panicSite"), TestClasses.calls(check));
+        assertTrue(new Instrumenter().isRewritten(check));
+        // Too old for invokedynamic, or no Defer.panic call: as they were.
+        assertArrayEquals(old, entry(outJar, "test/Old.class"));
+        assertArrayEquals(named, entry(outJar, "test/Named.class"));
+
+        out.reset();
+        assertEquals(Main.OK, run("instrument", "--verbose", outJar.toString(), outJar.toString()), err());
+        assertTrue(out().contains("defer-agent: skipped test.Check: already rewritten"), out());
+        assertArrayEquals(check, entry(outJar, "test/Check.class"));
     }
 
     @Test

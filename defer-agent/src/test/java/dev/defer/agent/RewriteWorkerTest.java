@@ -16,6 +16,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
+import org.objectweb.asm.Opcodes;
 
 /** The agent's own thread, which rewrites for loading threads whose stack overflowed, and the lost-class report. */
 class RewriteWorkerTest {
@@ -118,6 +119,22 @@ class RewriteWorkerTest {
         assertTrue(log().contains("defer-agent: cannot rewrite test.Big, left unchanged (its Defer.defer calls will"
                 + " throw IllegalStateException): java.lang.OutOfMemoryError: injected"), log());
         assertTrue(log().contains("defer-agent: cannot rewrite a class, left unchanged"), log());
+    }
+
+    @Test
+    void aLostClassWithPanicCallsOnlyIsNotReported() {
+        LostClasses lost = new DeferTransformer(AgentOptions.parse(""), log).lost();
+        String[] names = {"test/Check", "test/Lost"};
+        byte[][] classFiles = {TestClasses.panicking("test/Check", Opcodes.V17, true), TestClasses.sample("test/Lost", 0)};
+        for (int i = 0; i < names.length; i++) {
+            lost.names[i] = names[i];
+            lost.loaders[i] = getClass().getClassLoader();
+            lost.classFiles[i] = classFiles[i];
+            lost.count++;
+        }
+        lost.report(log, null);
+        assertEquals(1, log().lines().count(), log());
+        assertTrue(log().startsWith("defer-agent: cannot rewrite test.Lost, left unchanged"), log());
     }
 
     @Test

@@ -1,7 +1,11 @@
 package dev.defer.agent;
 
+import java.util.ArrayList;
+import java.util.List;
 import org.objectweb.asm.ClassReader;
+import org.objectweb.asm.ClassVisitor;
 import org.objectweb.asm.ClassWriter;
+import org.objectweb.asm.Handle;
 import org.objectweb.asm.Label;
 import org.objectweb.asm.MethodVisitor;
 import org.objectweb.asm.Opcodes;
@@ -71,5 +75,56 @@ final class TestClasses {
         reader.accept(writer, 0);
         writer.newConst(constant);
         return writer.toByteArray();
+    }
+
+    /**
+     * {@code test.Check}, no {@code @Defers}, of class file {@code version}: {@code static RuntimeException check()
+     * { Defer.recover(); return Defer.panic("bad"); }}, or without the panic call (a {@code "panic"} string instead).
+     */
+    static byte[] panicking(String internalName, int version, boolean panicCall) {
+        ClassWriter writer = new ClassWriter(ClassWriter.COMPUTE_MAXS);
+        writer.visit(version, Opcodes.ACC_PUBLIC, internalName, null, "java/lang/Object", null);
+        MethodVisitor method = writer.visitMethod(Opcodes.ACC_STATIC, "check", "()Ljava/lang/RuntimeException;",
+                null, null);
+        method.visitCode();
+        method.visitMethodInsn(Opcodes.INVOKESTATIC, "dev/defer/Defer", "recover", "()Ljava/lang/Object;", false);
+        method.visitInsn(Opcodes.POP);
+        method.visitLdcInsn(panicCall ? "bad" : "panic");
+        if (panicCall) {
+            method.visitMethodInsn(Opcodes.INVOKESTATIC, "dev/defer/Defer", "panic",
+                    "(Ljava/lang/Object;)Ljava/lang/RuntimeException;", false);
+        } else {
+            method.visitInsn(Opcodes.POP);
+            method.visitInsn(Opcodes.ACONST_NULL);
+        }
+        method.visitInsn(Opcodes.ARETURN);
+        method.visitMaxs(0, 0);
+        method.visitEnd();
+        writer.visitEnd();
+        return writer.toByteArray();
+    }
+
+    /** The opcodes of {@code check}'s calls: INVOKESTATIC or INVOKEDYNAMIC, with the owner or bootstrap name. */
+    static List<String> calls(byte[] classFile) {
+        List<String> calls = new ArrayList<>();
+        new ClassReader(classFile).accept(new ClassVisitor(Opcodes.ASM9) {
+            @Override
+            public MethodVisitor visitMethod(int access, String name, String descriptor, String signature,
+                    String[] exceptions) {
+                return new MethodVisitor(Opcodes.ASM9) {
+                    @Override
+                    public void visitMethodInsn(int opcode, String owner, String name, String desc, boolean itf) {
+                        calls.add("invokestatic " + owner + "." + name);
+                    }
+
+                    @Override
+                    public void visitInvokeDynamicInsn(String name, String desc, Handle bootstrap,
+                            Object... arguments) {
+                        calls.add("invokedynamic " + name + " " + bootstrap.getOwner() + "." + bootstrap.getName());
+                    }
+                };
+            }
+        }, 0);
+        return calls;
     }
 }

@@ -70,15 +70,31 @@ public final class Instrumenter {
 
     /**
      * Whether a class, given its internal name, may need the rewrite, judged without parsing it: it is
-     * in an {@code all=} package, or its bytes mention {@code @Defers}; and it was not rewritten yet.
+     * in an {@code all=} package, or its bytes mention {@code @Defers} or may call {@code Defer.panic} (whose calls
+     * are rewritten in any class of Java 7 or newer); and it was not rewritten yet.
      *
      * @param internalName the class's internal name ({@code com/example/Foo}), or null if unknown
      * @param classFile the class file
      * @return false when {@link #instrument} would certainly return null
      */
     public boolean mayNeedRewrite(String internalName, byte[] classFile) {
-        boolean candidate = internalName != null && rewriteAll.test(internalName) || ClassScan.mentionsDefers(classFile);
+        boolean candidate = internalName != null && rewriteAll.test(internalName)
+                || ClassScan.mayNeedRewrite(classFile);
         return candidate && !ClassScan.isRewritten(classFile);
+    }
+
+    /**
+     * Whether a class may have methods to rewrite as {@code @Defers}, judged without parsing it: it is in an
+     * {@code all=} package, or its bytes mention {@code @Defers}. A class that is only a candidate of
+     * {@link #mayNeedRewrite} for its {@code Defer.panic} calls is not one: left as it is, it works, its
+     * {@code Panic} traces trimmed when first read.
+     *
+     * @param internalName the class's internal name, or null if unknown
+     * @param classFile the class file
+     * @return false when the class certainly has no {@code @Defers} method
+     */
+    public boolean mayHaveDefersMethods(String internalName, byte[] classFile) {
+        return internalName != null && rewriteAll.test(internalName) || ClassScan.mentionsDefers(classFile);
     }
 
     /**
@@ -98,7 +114,8 @@ public final class Instrumenter {
      *
      * @param classFile the class file
      * @return the rewritten class and its rewritten methods, or null when nothing needed the rewrite
-     *     (no {@code @Defers} method, or the class was rewritten already)
+     *     (no {@code @Defers} method and no {@code Defer.panic} call to replace, or the class was rewritten
+     *     already)
      * @throws InstrumentationException when a method cannot be rewritten; the message names the class,
      *     the method, the reason and the fix, and the class must then be used as it was
      */
@@ -107,9 +124,10 @@ public final class Instrumenter {
             return null;
         }
         List<String> methods = new ArrayList<>();
+        int[] panicSites = new int[1];
         try {
-            byte[] rewritten = new ClassRewriter(rewriteAll).rewrite(classFile, methods);
-            return rewritten == null ? null : new Result(rewritten, methods);
+            byte[] rewritten = new ClassRewriter(rewriteAll).rewrite(classFile, methods, panicSites);
+            return rewritten == null ? null : new Result(rewritten, methods, panicSites[0]);
         } catch (UnrewritableClassException e) {
             throw new InstrumentationException(e.getMessage(), e.className(), e);
         } catch (RuntimeException e) {
@@ -122,10 +140,20 @@ public final class Instrumenter {
     public static final class Result {
         private final byte[] classFile;
         private final List<String> methods;
+        private final int panicSites;
 
-        Result(byte[] classFile, List<String> methods) {
+        Result(byte[] classFile, List<String> methods, int panicSites) {
             this.classFile = classFile;
             this.methods = List.copyOf(methods);
+            this.panicSites = panicSites;
+        }
+
+        /**
+         * @return how many {@code Defer.panic} calls became {@code invokedynamic}, so that a {@code Panic}'s trace
+         *     starts at their caller; a class with no {@code @Defers} method may be rewritten for these alone
+         */
+        public int panicSites() {
+            return panicSites;
         }
 
         /**

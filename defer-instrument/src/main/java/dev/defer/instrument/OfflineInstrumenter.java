@@ -288,7 +288,7 @@ public final class OfflineInstrumenter {
             if (result == null) {
                 return null;
             }
-            report.rewritten.add(new RewrittenClass(path, result.methods()));
+            report.rewritten.add(new RewrittenClass(path, result.methods(), result.panicSites()));
             return result.classFile();
         } catch (InstrumentationException e) {
             report.failures.add(e.className() == null ? path + ": " + e.getMessage() : e.getMessage());
@@ -346,10 +346,20 @@ public final class OfflineInstrumenter {
     public static final class RewrittenClass {
         private final String path;
         private final List<String> methods;
+        private final int panicSites;
 
-        RewrittenClass(String path, List<String> methods) {
+        RewrittenClass(String path, List<String> methods, int panicSites) {
             this.path = path;
             this.methods = List.copyOf(methods);
+            this.panicSites = panicSites;
+        }
+
+        /**
+         * @return how many of its {@code Defer.panic} calls became {@code invokedynamic}, as
+         *     {@link Instrumenter.Result#panicSites()} counts them
+         */
+        public int panicSites() {
+            return panicSites;
         }
 
         /**

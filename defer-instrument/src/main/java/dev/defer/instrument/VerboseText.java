@@ -21,6 +21,15 @@ public final class VerboseText {
     }
 
     /**
+     * @param panicSites how many {@code Defer.panic} calls of a class became {@code invokedynamic}
+     * @return e.g. {@code 2 Defer.panic call sites}: what the verbose line of a class rewritten for these alone says
+     */
+    public static String panicSites(int panicSites) {
+        return panicSites + " Defer.panic call site" + (panicSites == 1 ? "" : "s")
+                + " (the Panic's trace starts at the caller)";
+    }
+
+    /**
      * @param method a method as {@link Instrumenter.Result#methods()} names it: a name and a method descriptor,
      *     then possibly what follows them, e.g. {@code work(ILjava/lang/String;)V (2 open-coded)}
      * @return the name and the simple names of the parameter types, then what followed the descriptor, e.g.

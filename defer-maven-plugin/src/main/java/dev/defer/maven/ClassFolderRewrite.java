@@ -55,6 +55,10 @@ final class ClassFolderRewrite {
             for (String method : rewritten.methods()) {
                 lines.add("defer: rewrote " + rewritten.className() + "." + VerboseText.method(method));
             }
+            if (rewritten.methods().isEmpty()) {
+                lines.add("defer: rewrote " + rewritten.className() + ": "
+                        + VerboseText.panicSites(rewritten.panicSites()));
+            }
         }
         if (!lines.isEmpty()) {
             lines.add(0, "defer: " + VerboseText.STRATEGIES);

@@ -1,14 +1,20 @@
 package dev.defer.validation;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.defer.Defer;
 import dev.defer.Defers;
 import dev.defer.Panic;
+import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
@@ -23,7 +29,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  * however the JDK prints it, as the cause or a suppressed exception of another throwable printed before anything
  * read the panic's own trace (the JDK then reads it through a private method that {@code Panic} cannot override,
  * so only a trace that starts there as it is filled in shows it). Each strategy has a body that panics and a
- * deferred call that panics; {@link #eachTargetGotItsStrategy()} proves which strategy each method got.
+ * deferred call that panics; {@link #eachTargetGotItsStrategy()} proves which strategy each method got. A class
+ * without {@code @Defers} gets the same for its {@code Defer.panic} calls; one older than Java 7 keeps the lazily
+ * trimmed trace.
  */
 class PanicTraceTest {
     private static final String FILE = "PanicTraceTest.java";
@@ -113,7 +121,7 @@ class PanicTraceTest {
         }
     }
 
-    /** A class without {@code @Defers}, which the agent leaves as it is. */
+    /** A class without {@code @Defers}: the agent rewrites its {@code Defer.panic} call alone. */
     static final class Plain {
         static int touched;
 
@@ -191,11 +199,47 @@ class PanicTraceTest {
     }
 
     @Test
-    void aPanicOfAClassNotRewrittenDropsDeferPanicWhenItsTraceIsRead() {
+    void aPanicOfAClassWithoutDefersPrintedAsACauseStartsAtTheCaller() {
         Panic p = assertThrows(Panic.class, Plain::panics);
+        String printed = printed(new ExecutionException(p));
+        assertFirstFrame(Plain.class, "plain", lineAfter(printed, "Caused by: dev.defer.Panic: panic: plain"), printed);
+    }
+
+    /**
+     * A class file older than Java 7 keeps {@code invokestatic Defer.panic}: printed as a cause before anything read
+     * its trace, the {@code Panic} starts in the runtime ({@code Defer.panic}); once read, at the caller.
+     */
+    @Test
+    void aPanicOfAClassNotRewrittenDropsDeferPanicWhenItsTraceIsRead() throws Exception {
+        Method panics = oldClass().getDeclaredMethod("panics");
+        panics.setAccessible(true);
+        InvocationTargetException thrown = assertThrows(InvocationTargetException.class, () -> panics.invoke(null));
+        Panic p = assertInstanceOf(Panic.class, thrown.getCause());
+        String printed = printed(new ExecutionException(p));
+        String frame = lineAfter(printed, "Caused by: dev.defer.Panic: panic: old");
+        assertTrue(frame.startsWith("at dev.defer.Panic.") || frame.startsWith("at dev.defer.Defer.panic("), printed);
+
         StackTraceElement first = p.getStackTrace()[0];
-        assertEquals(Plain.class.getName() + ".panics:" + Lines.marked(FILE, "plain"),
+        String old = "OldPanicTarget.java";
+        assertEquals(OldPanicTarget.class.getName() + ".panics:" + Lines.marked(old, "old"),
                 first.getClassName() + "." + first.getMethodName() + ":" + first.getLineNumber());
+        assertEquals(old, first.getFileName());
+    }
+
+    /** {@link OldPanicTarget} as javac wrote it but for its version, 50, defined by a loader of its own. */
+    private static Class<?> oldClass() throws IOException {
+        byte[] classFile;
+        try (InputStream in = PanicTraceTest.class.getResourceAsStream("OldPanicTarget.class")) {
+            classFile = in.readAllBytes();
+        }
+        // A method without branches has no stack map frames to be wrong about in the older version.
+        classFile[6] = 0;
+        classFile[7] = 50;
+        return new ClassLoader(PanicTraceTest.class.getClassLoader()) {
+            Class<?> define() {
+                return defineClass(OldPanicTarget.class.getName(), classFile, 0, classFile.length);
+            }
+        }.define();
     }
 
     @Test

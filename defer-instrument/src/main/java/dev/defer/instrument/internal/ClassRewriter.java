@@ -18,7 +18,9 @@ import org.objectweb.asm.tree.MethodNode;
  * rewritten leaves the whole class as it was. A method that open-coding takes past the JVM's 64 KiB code
  * limit keeps runtime records instead; only one that is too large even so leaves the class as it was.
  * Its {@code Defer.panic} calls become {@code invokedynamic} ({@link PanicCallSites}), except in a method
- * that this takes past the limit, which keeps {@code invokestatic} (and the lazily trimmed trace).
+ * that this takes past the limit, which keeps {@code invokestatic} (and the lazily trimmed trace). A class without
+ * {@code @Defers} methods is rewritten for its {@code Defer.panic} calls alone, when its class file (Java 7 or
+ * newer) can hold {@code invokedynamic}.
  */
 public final class ClassRewriter {
     static final String DEFERS_DESCRIPTOR = MethodSelection.DEFERS_DESCRIPTOR;
@@ -44,10 +46,27 @@ public final class ClassRewriter {
      * @throws UnrewritableClassException naming the class, the method and the reason
      */
     public byte[] rewrite(byte[] classFile, List<String> rewritten) {
+        return rewrite(classFile, rewritten, new int[1]);
+    }
+
+    /**
+     * Rewrites a class.
+     *
+     * @param classFile the class file
+     * @param rewritten receives the name and descriptor of each rewritten method
+     * @param panicSites receives, in its first element, how many {@code Defer.panic} calls became
+     *     {@code invokedynamic}
+     * @return the new class file, or null when no method needs the rewrite and no {@code Defer.panic} call was
+     *     replaced
+     * @throws UnrewritableClassException naming the class, the method and the reason
+     */
+    public byte[] rewrite(byte[] classFile, List<String> rewritten, int[] panicSites) {
         ClassReader reader = new ClassReader(classFile);
         String className = reader.getClassName();
         boolean all = rewriteAll.test(className);
-        if (!all && !ClassScan.mentionsDefers(classFile)) {
+        // An older class file cannot hold invokedynamic: its Panic traces are trimmed lazily (Panic.getStackTrace).
+        boolean panics = ClassScan.mayCallPanic(classFile);
+        if (!all && !panics && !ClassScan.mentionsDefers(classFile)) {
             return null;
         }
         ClassNode node = new ClassNode();
@@ -71,7 +90,7 @@ public final class ClassRewriter {
                         + " 'inline'");
             }
         }
-        if (selected.isEmpty() && problems.isEmpty()) {
+        if (selected.isEmpty() && problems.isEmpty() && !(panics && PanicCallSites.any(node))) {
             return null;
         }
         int version = node.version & 0xFFFF;
@@ -95,15 +114,21 @@ public final class ClassRewriter {
         while (true) {
             List<String> strategies = new ArrayList<>();
             Set<String> openCoded = new HashSet<>();
-            Set<String> panicSites = new HashSet<>();
+            Set<String> panicMethods = new HashSet<>();
             try {
+                int[] sites = new int[1];
                 byte[] result = attempt(node, version, pristineSafety, recordsOnly, problems, strategies, openCoded,
-                        staticPanics, panicSites);
+                        staticPanics, panicMethods, sites);
+                if (strategies.isEmpty() && sites[0] == 0) {
+                    // Panic calls only, and every one kept invokestatic (64 KiB): nothing changed.
+                    return null;
+                }
                 rewritten.addAll(strategies);
+                panicSites[0] = sites[0];
                 return result;
             } catch (MethodTooLargeException e) {
                 String method = e.getMethodName() + e.getDescriptor();
-                if (panicSites.contains(method) && staticPanics.add(method)) {
+                if (panicMethods.contains(method) && staticPanics.add(method)) {
                     // Two bytes more per Defer.panic: the method keeps invokestatic, before it loses open-coding.
                     node = new ClassNode();
                     reader.accept(node, ClassReader.EXPAND_FRAMES);
@@ -132,19 +157,26 @@ public final class ClassRewriter {
      * @param strategies receives each rewritten method with its strategy
      * @param openCoded receives the methods open-coded
      * @param staticPanics the methods whose {@code Defer.panic} calls stay {@code invokestatic}
-     * @param panicSites receives the methods whose {@code Defer.panic} calls became {@code invokedynamic}
+     * @param panicMethods receives the methods whose {@code Defer.panic} calls became {@code invokedynamic}
+     * @param panicSites receives, in its first element, how many calls became {@code invokedynamic}
      * @throws MethodTooLargeException when a rewritten method is over the JVM's code limit
      */
     private byte[] attempt(ClassNode node, int version, Supplier<InlineSafety> pristineSafety, Set<String> recordsOnly,
             List<String> initializerProblems, List<String> strategies, Set<String> openCoded,
-            Set<String> staticPanics, Set<String> panicSites) {
+            Set<String> staticPanics, Set<String> panicMethods, int[] panicSites) {
         String className = node.name;
-        KotlinForwarders.bindTargets(node);
         MethodSelection selection = new MethodSelection(node, rewriteAll.test(className));
+        List<MethodNode> selected = selected(node, selection);
+        if (selected.isEmpty() && initializerProblems.isEmpty()) {
+            // Defer.panic calls alone: nothing else of the class changes.
+            panicSites[0] = PanicCallSites.rewrite(node, staticPanics, panicMethods);
+            return write(node, className, List.of());
+        }
+        KotlinForwarders.bindTargets(node);
         List<String> problems = new ArrayList<>(initializerProblems);
         DeferredLambdas lambdas = new DeferredLambdas(node, selection);
         MethodRewriter methodRewriter = new MethodRewriter(node, pristineSafety, version >= Opcodes.V1_7, lambdas);
-        for (MethodNode method : selected(node, selection)) {
+        for (MethodNode method : selected) {
             String key = method.name + method.desc;
             try {
                 if (MethodSelection.isSuspendFunction(method)) {
@@ -174,8 +206,13 @@ public final class ClassRewriter {
         }
         lambdas.finish();
         if (version >= Opcodes.V1_7) {
-            PanicCallSites.rewrite(node, staticPanics, panicSites);
+            panicSites[0] = PanicCallSites.rewrite(node, staticPanics, panicMethods);
         }
+        return write(node, className, strategies);
+    }
+
+    /** Marks the class as rewritten and writes it. */
+    private static byte[] write(ClassNode node, String className, List<String> strategies) {
         node.attrs = node.attrs == null ? new ArrayList<>() : node.attrs;
         node.attrs.add(new RewrittenMarker());
         ClassWriter writer = new ClassWriter(0);
@@ -186,7 +223,8 @@ public final class ClassRewriter {
             throw e;
         } catch (RuntimeException e) {
             // ClassTooLargeException among others: the class stays as it was.
-            throw new UnrewritableClassException(className, String.join(", ", strategies),
+            throw new UnrewritableClassException(className, strategies.isEmpty() ? "Defer.panic call sites"
+                    : String.join(", ", strategies),
                     "the rewritten class cannot be written (" + e + "); split the class or its methods");
         }
     }

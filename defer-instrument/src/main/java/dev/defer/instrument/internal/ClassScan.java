@@ -13,6 +13,7 @@ public final class ClassScan {
     private static final byte[] ANNOTATION = bytes(ClassRewriter.DEFERS_DESCRIPTOR);
     private static final byte[] MARKER = bytes(RewrittenMarker.NAME);
     private static final byte[] DEFER_API = bytes("dev/defer/Defer");
+    private static final byte[] PANIC = bytes("panic");
 
     private ClassScan() {
     }
@@ -50,12 +51,47 @@ public final class ClassScan {
         return contains(classFile, DEFER_API);
     }
 
+    /**
+     * Whether the class file may need the rewrite: it mentions {@code @Defers}, or it may call {@code Defer.panic},
+     * whose call sites are rewritten in every class ({@link #mayCallPanic}). A class that names neither
+     * {@code @Defers} nor {@code dev/defer/Defer} costs one walk of the constant pool, as {@link #mentionsDefers}
+     * does (one more length compare per UTF-8 entry); only a class that names {@code Defer} is walked again.
+     *
+     * @param classFile the class file's bytes
+     * @return false when the class certainly needs no rewrite
+     */
+    public static boolean mayNeedRewrite(byte[] classFile) {
+        int found = find(classFile, ANNOTATION, DEFER_API);
+        return found == 1 || found == 2 && (mentionsDefers(classFile) || mayCallPanic(classFile));
+    }
+
+    /**
+     * Whether the class file may call {@code Defer.panic} from code that can hold {@code invokedynamic}: its version
+     * is Java 7 or newer and its constant pool names {@code dev/defer/Defer} and {@code panic}.
+     *
+     * @param classFile the class file's bytes
+     * @return false when it certainly has no such call to rewrite
+     */
+    static boolean mayCallPanic(byte[] classFile) {
+        return classFile.length > 8 && u2(classFile, 6) >= 51 && contains(classFile, DEFER_API)
+                && contains(classFile, PANIC);
+    }
+
     static boolean contains(byte[] data, byte[] pattern) {
+        return find(data, pattern, pattern) != 0;
+    }
+
+    /**
+     * Which of two strings the constant pool holds as a UTF-8 entry, the first met: 1 for {@code pattern}, 2 for
+     * {@code other}, 0 for neither.
+     */
+    static int find(byte[] data, byte[] pattern, byte[] other) {
         // The loop runs for every class the JVM loads, interpreted for the first few hundred: it reads the length in
         // line (no call per entry, half the interpreted time) and nothing but the tags and the lengths. Compiled, it
         // is bound by its chain of loads (each offset depends on the previous entry); a table of entry sizes
         // instead of the switch was slower.
         int patternLength = pattern.length;
+        int otherLength = other.length;
         try {
             int count = u2(data, 8);
             int offset = 10;
@@ -64,7 +100,10 @@ public final class ClassScan {
                     case 1: // Utf8
                         int length = ((data[offset + 1] & 0xFF) << 8) | (data[offset + 2] & 0xFF);
                         if (length == patternLength && equalsAt(data, offset + 3, pattern)) {
-                            return true;
+                            return 1;
+                        }
+                        if (length == otherLength && equalsAt(data, offset + 3, other)) {
+                            return 2;
                         }
                         offset += 3 + length;
                         break;
@@ -82,13 +121,17 @@ public final class ClassScan {
                         offset += 4;
                         break;
                     default:
-                        return containsAnywhere(data, pattern);
+                        return anywhere(data, pattern, other);
                 }
             }
-            return false;
+            return 0;
         } catch (ArrayIndexOutOfBoundsException e) {
-            return containsAnywhere(data, pattern);
+            return anywhere(data, pattern, other);
         }
+    }
+
+    private static int anywhere(byte[] data, byte[] pattern, byte[] other) {
+        return containsAnywhere(data, pattern) ? 1 : containsAnywhere(data, other) ? 2 : 0;
     }
 
     private static int u2(byte[] data, int offset) {

@@ -10,7 +10,8 @@ import org.objectweb.asm.tree.MethodInsnNode;
 import org.objectweb.asm.tree.MethodNode;
 
 /**
- * Replaces each {@code invokestatic Defer.panic(Object)} of a rewritten class by an {@code invokedynamic} of the
+ * Replaces each {@code invokestatic Defer.panic(Object)} of a class (Java 7 or newer; with {@code @Defers} methods
+ * or not) by an {@code invokedynamic} of the
  * same descriptor, bootstrapped by {@code DeferSupport.panicSite} (ABI 6), which links it to a method of a hidden
  * class: the JVM leaves that frame out of the {@code Panic}'s trace, which so starts at the caller however it is
  * printed. The instruction is replaced in place (5 bytes for 3), so line numbers, local variable tables and
@@ -30,10 +31,12 @@ final class PanicCallSites {
      *
      * @param keepStatic methods (name and descriptor) that keep {@code invokestatic}: too large otherwise
      * @param replaced receives the methods where calls were replaced
+     * @return how many calls were replaced
      */
-    static void rewrite(ClassNode node, Set<String> keepStatic, Set<String> replaced) {
+    static int rewrite(ClassNode node, Set<String> keepStatic, Set<String> replaced) {
         Handle bootstrap = new Handle(Opcodes.H_INVOKESTATIC, RuntimeAbi.SUPPORT, BOOTSTRAP_NAME,
                 BOOTSTRAP_DESCRIPTOR, false);
+        int count = 0;
         for (MethodNode method : node.methods) {
             String key = method.name + method.desc;
             if (method.instructions == null || keepStatic.contains(key)) {
@@ -45,9 +48,26 @@ final class PanicCallSites {
                     method.instructions.set(insn, site);
                     insn = site;
                     replaced.add(key);
+                    count++;
                 }
             }
         }
+        return count;
+    }
+
+    /** Whether a method of {@code node} calls {@code Defer.panic(Object)}. */
+    static boolean any(ClassNode node) {
+        for (MethodNode method : node.methods) {
+            if (method.instructions == null) {
+                continue;
+            }
+            for (AbstractInsnNode insn = method.instructions.getFirst(); insn != null; insn = insn.getNext()) {
+                if (isPanic(insn)) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     private static boolean isPanic(AbstractInsnNode insn) {
