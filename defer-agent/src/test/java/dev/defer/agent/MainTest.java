@@ -156,6 +156,10 @@ class MainTest {
         assertEquals(Main.OK, run("instrument", "--verbose", jar.toString(), outJar.toString()), err());
         assertTrue(out().contains("defer-agent: rewrote test.Check: 1 Defer.panic call site (the Panic's trace starts"
                 + " at the caller)"), out());
+        // The summary says what a class rewritten with no method was rewritten for.
+        assertTrue(out().contains(": 0 methods rewritten in 1 class, 0 classes rewritten already, 0 misplaced"
+                + " Defer.defer calls, 0 classes that cannot be rewritten, 1 Defer.panic call site linked so that a"
+                + " Panic's trace starts at its caller"), out());
         assertFalse(out().contains("test.Old"), out());
         assertFalse(out().contains("test.Named"), out());
         byte[] check = entry(outJar, "test/Check.class");

@@ -495,6 +495,12 @@ public final class OfflineInstrumenter {
                     classes, plural(classes), rewrittenMethods(), plural(rewrittenMethods()), rewritten.size(),
                     pluralEs(rewritten.size()), alreadyRewritten.size(), pluralEs(alreadyRewritten.size()),
                     misuse.size(), plural(misuse.size()), failures.size(), pluralEs(failures.size()));
+            int panicSites = rewritten.stream().mapToInt(RewrittenClass::panicSites).sum();
+            if (panicSites > 0) {
+                // A class whose only change is its Defer.panic calls counts as rewritten with 0 methods: say why.
+                counts += String.format(Locale.ROOT, ", %d Defer.panic call site%s linked so that a Panic's trace"
+                        + " starts at its caller", panicSites, plural(panicSites));
+            }
             // The counts say what the rewrite would have done; a refused one must not read as done.
             return refused ? counts + "; nothing written, since the checks failed" : counts;
         }

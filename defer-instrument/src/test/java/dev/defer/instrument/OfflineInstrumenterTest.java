@@ -300,8 +300,9 @@ class OfflineInstrumenterTest {
             assertTrue(report.misuse().stream().allMatch(f -> f.className().endsWith("MisuseShapes")));
             // What a rewrite would change is still reported, as check() reports it.
             assertEquals(4, report.rewritten().size());
-            assertTrue(report.summary().endsWith("5 misplaced Defer.defer calls, 1 class that cannot be rewritten;"
-                    + " nothing written, since the checks failed"), report.summary());
+            assertTrue(report.summary().contains("5 misplaced Defer.defer calls, 1 class that cannot be rewritten"),
+                    report.summary());
+            assertTrue(report.summary().endsWith("; nothing written, since the checks failed"), report.summary());
         }
         assertSameFiles(files, contents(root));
         assertArrayEquals(jarBytes, Files.readAllBytes(jar), "the jar is as it was");

@@ -95,7 +95,11 @@ public final class ClassRewriter {
         }
         int version = node.version & 0xFFFF;
         if (version < OLDEST_VERSION) {
-            throw new UnrewritableClassException(className, selected.get(0).name + selected.get(0).desc,
+            // Selected methods, or else an annotated constructor (problems name it first), or panic calls alone.
+            String method = !selected.isEmpty() ? selected.get(0).name + selected.get(0).desc
+                    : !problems.isEmpty() ? problems.get(0).substring(0, problems.get(0).indexOf(':'))
+                    : "its Defer.panic calls";
+            throw new UnrewritableClassException(className, method,
                     "its class file version " + version + " predates Java 5; recompile it with --release 8 or newer");
         }
         InlineSafety[] safety = new InlineSafety[1];
