@@ -33,6 +33,27 @@ class AgentProcessTest {
         assertEquals("", child.err);
     }
 
+    /**
+     * The start-up recipe of docs/agent.md: the same agent attached through the JVM's instrument library, which
+     * implies no {@code --add-modules java.instrument} and so keeps the CDS archive's module graph in use
+     * (the JVM logs "optimized module handling: enabled"; with {@code -javaagent} it is disabled).
+     */
+    @Test
+    void attachedAsAgentlibInstrumentTheAgentWorksWithItsOptionsAndKeepsTheArchivedModuleGraph() throws Exception {
+        ChildJvm child = ChildJvm.java("-Xlog:cds=info:stderr", "-agentlib:instrument=" + ChildJvm.agentJar() + "=verbose",
+                "-cp", System.getProperty("java.class.path"), AgentFixture.class.getName());
+        assertEquals(0, child.exitCode, child.err);
+        String[] lines = child.out.split("\\R");
+        assertEquals("body ran", lines[0]);
+        assertEquals("deferred ran", lines[1]);
+        assertEquals("result", lines[2]);
+        assertTrue(child.err.contains("defer-agent: rewrote dev.defer.agentprocess.AgentFixture."), child.err);
+        if (child.err.contains("optimized module handling")) {
+            // Reported only by a JVM with a CDS archive of its own (the JDK's default one, -Xshare:auto).
+            assertTrue(child.err.contains("optimized module handling: enabled"), child.err);
+        }
+    }
+
     @Test
     void withoutTheAgentTheErrorSaysToStartIt() throws Exception {
         ChildJvm child = ChildJvm.run(null, AgentFixture.class);

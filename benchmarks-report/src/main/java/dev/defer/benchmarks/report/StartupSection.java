@@ -14,7 +14,7 @@ import java.util.regex.Pattern;
  * medians' differences, the verdict on the start-up goal and the report's "Start-up" section.
  */
 final class StartupSection {
-    private static final Pattern CASE = Pattern.compile("^(none|noop|defer)\\s+median\\s+([0-9.]+)\\s+runs:\\s*(.*)$");
+    private static final Pattern CASE = Pattern.compile("^(none|noop|defer|agentlib)\\s+median\\s+([0-9.]+)\\s+runs:\\s*(.*)$");
 
     private StartupSection() {
     }
@@ -54,9 +54,27 @@ final class StartupSection {
             return defer() - noop();
         }
 
-        /** The fewest runs of the three cases. */
+        /** The fewest runs of the cases. */
         int count() {
             return runs.values().stream().mapToInt(List::size).min().orElse(0);
+        }
+
+        /** Whether the run measured the agent attached as {@code -agentlib:instrument=JAR} (older runs did not). */
+        boolean hasAgentlib() {
+            return medians.containsKey("agentlib");
+        }
+
+        /**
+         * The CPU the defer agent adds when attached as {@code -agentlib:instrument=JAR}: no {@code --add-modules
+         * java.instrument}, so the CDS archive's module graph stays in use.
+         */
+        double agentlibMinusNone() {
+            return medians.get("agentlib") - none();
+        }
+
+        /** The verdict on agentlib - none, for class-path applications. */
+        Verdict agentlibVerdict() {
+            return Verdict.of(agentlibMinusNone() <= Suite.STARTUP_GOAL_MS ? List.of() : List.of("CPU"), count(), "runs");
         }
 
         /**
@@ -69,7 +87,7 @@ final class StartupSection {
             if (met) {
                 return verdict;
             }
-            String share = "the JVM charges " + ms(noopMinusNone()) + " for any agent (no-op - none); the defer "
+            String share = "the JVM charges " + ms(noopMinusNone()) + " for any -javaagent (no-op - none); the defer "
                     + "agent's own share (defer - no-op) is " + ms(deferMinusNoop());
             return verdict.withNote(deferMinusNoop() <= Suite.STARTUP_GOAL_MS
                     ? share + ", within " + ms0(Suite.STARTUP_GOAL_MS) + ": missed because of the JVM's share"
@@ -94,7 +112,8 @@ final class StartupSection {
                 runs.put(m.group(1), values);
             }
         }
-        if (!medians.keySet().containsAll(List.of("none", "noop", "defer"))) {
+        if (!medians.keySet().containsAll(List.of("none", "noop", "defer"))
+                || medians.containsKey("agentlib") && runs.get("agentlib").isEmpty()) {
             return null;
         }
         String jvm = lines.isEmpty() || lines.get(0).startsWith("CPU") ? "" : lines.get(0).trim();
@@ -111,13 +130,14 @@ final class StartupSection {
         out.add("");
         out.add("CPU time (user + system) of `java Empty`, an empty `main`, with no agent, with a no-op agent (a "
                 + "transformer that changes nothing, registered as the defer agent registers its own) and with the "
-                + "defer agent, " + s.count() + " runs of each, interleaved so that a change in the machine's load "
-                + "falls on all three alike (`" + command + "`" + (s.jvm().isEmpty() ? "" : ", " + s.jvm()) + ").");
+                + "defer agent" + (s.hasAgentlib() ? ", by `-javaagent:` and by `-agentlib:instrument=`" : "") + ", "
+                + s.count() + " runs of each, interleaved so that a change in the machine's load falls on all alike (`" + command + "`" + (s.jvm().isEmpty() ? "" : ", " + s.jvm()) + ").");
         out.add("");
         out.add("| agent | median, ms of CPU | runs |");
         out.add("|---|---:|---|");
-        for (String key : List.of("none", "noop", "defer")) {
-            out.add("| " + (key.equals("noop") ? "no-op" : key) + " | " + num(s.medians().get(key)) + " | "
+        for (String key : s.hasAgentlib() ? List.of("none", "noop", "defer", "agentlib") : List.of("none", "noop", "defer")) {
+            String name = key.equals("noop") ? "no-op" : key.equals("agentlib") ? "defer, `-agentlib:instrument=`" : key;
+            out.add("| " + name + " | " + num(s.medians().get(key)) + " | "
                     + String.join(", ", s.runs().get(key).stream().map(StartupSection::num).toList()) + " |");
         }
         out.add("");
@@ -125,13 +145,22 @@ final class StartupSection {
         out.add("|---|---:|---|");
         out.add("| defer - none | " + ms(s.deferMinusNone()) + " | what a user pays on every JVM start with the "
                 + "agent; the start-up target (≤ " + ms0(Suite.STARTUP_GOAL_MS) + ") is on this |");
-        out.add("| no-op - none | " + ms(s.noopMinusNone()) + " | what the JVM charges for any `java.lang.instrument` "
-                + "agent (the `java.instrument` module, the agent jar, JPLIS), which no agent can remove |");
+        out.add("| no-op - none | " + ms(s.noopMinusNone()) + " | what the JVM charges for any `-javaagent`: mostly "
+                + "the CDS archive's module graph, which the `--add-modules java.instrument` that `-javaagent` implies "
+                + "turns off (\"optimized module handling: disabled\" in `-Xlog:cds`), so the module system boots from "
+                + "scratch |");
         out.add("| defer - no-op | " + ms(s.deferMinusNoop()) + " | the defer agent's own share |");
+        if (s.hasAgentlib()) {
+            out.add("| agentlib - none | " + ms(s.agentlibMinusNone()) + " | the defer agent attached as "
+                    + "`-agentlib:instrument=defer-agent.jar`, which implies no `--add-modules`: for class-path "
+                    + "applications (a module-path one does not resolve `java.instrument` and stops at start-up) |");
+        }
         out.add("");
         Verdict v = s.verdict();
-        out.add("Start-up target: " + v.markdown() + ". Build-time rewriting (the Maven plugin, or "
-                + "`java -jar defer-agent.jar instrument`) needs no agent and adds nothing.");
+        out.add("Start-up target, with `-javaagent`: " + v.markdown() + (s.hasAgentlib() ? "; with "
+                + "`-agentlib:instrument=` (class path): " + s.agentlibVerdict().markdown() + " (" + ms(s.agentlibMinusNone())
+                + ")" : "") + ". Build-time rewriting (the Maven plugin, or `java -jar defer-agent.jar instrument`) needs "
+                + "no agent and adds nothing.");
         out.add("");
         return out;
     }

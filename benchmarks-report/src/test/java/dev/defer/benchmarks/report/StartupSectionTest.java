@@ -1,6 +1,7 @@
 package dev.defer.benchmarks.report;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -19,6 +20,30 @@ class StartupSectionTest {
                 "defer - none: +97.0 ms   noop - none: +64.0 ms   defer - noop: +33.0 ms");
     }
 
+    /** The same with the agent attached as -agentlib:instrument=JAR too. */
+    static List<String> outputWithAgentlib(double none, double noop, double defer, double agentlib) {
+        List<String> lines = new java.util.ArrayList<>(output(none, noop, defer));
+        lines.add(lines.size() - 1, "  agentlib median " + agentlib + "   runs: 50 52 48 49 51 53 47 46 54 55");
+        return lines;
+    }
+
+    @Test
+    void theAgentlibCaseHasItsOwnVerdictAndDoesNotChangeTheJavaagentOne() {
+        StartupSection.Startup s = StartupSection.parse(outputWithAgentlib(35.5, 80, 95.5, 52));
+        assertTrue(s.hasAgentlib());
+        assertEquals(16.5, s.agentlibMinusNone(), 1e-9);
+        assertEquals("met", s.agentlibVerdict().markdown(), "+16.5 ms is within 20 ms");
+        assertEquals(Verdict.State.MISSED, s.verdict().state(), "-javaagent's +60 ms stays missed");
+        assertEquals(Verdict.State.MISSED,
+                StartupSection.parse(outputWithAgentlib(35.5, 80, 95.5, 56)).agentlibVerdict().state(), "+20.5 ms");
+        assertFalse(StartupSection.parse(output(30, 70, 85)).hasAgentlib(), "older runs measured three cases");
+        String text = String.join("\n", StartupSection.markdown(s, "benchmarks/startup.sh 10"));
+        assertTrue(text.contains("| defer, `-agentlib:instrument=` | 52 | 50, 52,"), text);
+        assertTrue(text.contains("| agentlib - none | +16.5 ms |"), text);
+        assertTrue(text.contains("Start-up target, with `-javaagent`: **missed**"), text);
+        assertTrue(text.contains("with `-agentlib:instrument=` (class path): met (+16.5 ms)"), text);
+    }
+
     @Test
     void parsesTheMediansAndTheRuns() {
         StartupSection.Startup s = StartupSection.parse(output(30.5, 70, 85));
@@ -35,7 +60,7 @@ class StartupSectionTest {
     void theVerdictIsOnDeferMinusNoneAndSaysWhoseShareMissedIt() {
         Verdict jvmShare = StartupSection.parse(output(30, 70, 85)).verdict();
         assertEquals(Verdict.State.MISSED, jvmShare.state(), "+55 ms > 20 ms, though the agent's own share is 15");
-        assertEquals("**missed** (CPU; the JVM charges +40.0 ms for any agent (no-op - none); the defer agent's own "
+        assertEquals("**missed** (CPU; the JVM charges +40.0 ms for any -javaagent (no-op - none); the defer agent's own "
                 + "share (defer - no-op) is +15.0 ms, within 20 ms: missed because of the JVM's share)",
                 jvmShare.markdown());
         Verdict ownShare = StartupSection.parse(output(30, 40, 75)).verdict();
@@ -54,7 +79,8 @@ class StartupSectionTest {
         assertTrue(text.contains("| defer - none | +55.0 ms |"), text);
         assertTrue(text.contains("| no-op - none | +40.0 ms |"), text);
         assertTrue(text.contains("| defer - no-op | +15.0 ms |"), text);
-        assertTrue(text.contains("Start-up target: **missed**"), text);
+        assertTrue(text.contains("Start-up target, with `-javaagent`: **missed**"), text);
+        assertFalse(text.contains("agentlib"), "no agentlib row for a run that did not measure it");
         assertTrue(StartupSection.markdown(null, "").isEmpty());
     }
 }

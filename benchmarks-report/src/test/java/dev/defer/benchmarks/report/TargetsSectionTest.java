@@ -73,4 +73,16 @@ class TargetsSectionTest {
         assertEquals("## Targets", md.get(0));
         assertFalse(String.join("\n", md).toLowerCase().contains("issue"), "no internal tracker jargon");
     }
+
+    @Test
+    void aRunWithTheAgentlibCaseGetsItsOwnStartupRowAfterTheJavaagentOne() {
+        Measurements m = loops(3, new double[] {40, 40, 40}, new double[] {60, 60, 60}, 0);
+        StartupSection.Startup startup = StartupSection.parse(StartupSectionTest.outputWithAgentlib(35.5, 80, 95.5, 52));
+        List<TargetsSection.Row> rows = TargetsSection.rows(m, startup, List.of());
+        assertEquals(Suite.LOOP_GOALS.size() + 3 + Suite.EARLIER.size(), rows.size());
+        assertTrue(rows.get(2).label().startsWith("start-up: CPU") && !rows.get(2).verdict().met(), "-javaagent: +60");
+        assertTrue(rows.get(3).label().contains("-agentlib:instrument=") && rows.get(3).verdict().met(), "+16.5");
+        assertEquals("+16.5 ms", rows.get(3).measured());
+        assertTrue(rows.get(4).label().startsWith("class loading"));
+    }
 }
