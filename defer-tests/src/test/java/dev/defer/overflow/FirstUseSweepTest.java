@@ -5,15 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.defer.Defer;
 import java.io.File;
-import java.lang.management.ManagementFactory;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeSet;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
@@ -48,7 +45,7 @@ class FirstUseSweepTest {
     /** The program's classes, rewritten by the command line into a folder of their own. */
     @BeforeAll
     static void rewriteAtBuildTime() throws Exception {
-        Path tests = classFolder(FirstUseSweep.class);
+        Path tests = ChildJvms.classFolder(FirstUseSweep.class);
         Path in = Files.createDirectories(temp.resolve("in/dev/defer/overflow"));
         try (DirectoryStream<Path> files = Files.newDirectoryStream(tests.resolve("dev/defer/overflow"),
                 "FirstUseSweep*.class")) {
@@ -59,8 +56,8 @@ class FirstUseSweepTest {
             }
         }
         rewritten = temp.resolve("out");
-        Run instrument = java(List.of("-jar", agentJar(), "instrument", "--verbose", temp.resolve("in").toString(),
-                rewritten.toString()));
+        Run instrument = java(List.of("-jar", ChildJvms.agentJar(), "instrument", "--verbose",
+                temp.resolve("in").toString(), rewritten.toString()));
         assertEquals(0, instrument.exitCode, instrument.output);
         assertTrue(instrument.output.contains("Open.site() (1 open-coded)"), instrument.output);
         assertTrue(instrument.output.contains("Stacked.site() (1 stack-style, 0 pooled)"), instrument.output);
@@ -84,11 +81,11 @@ class FirstUseSweepTest {
             command.add(flag);
         }
         command.add("-Xlog:class+load=info:stdout");
-        String runtime = classFolder(Defer.class).toString();
+        String runtime = ChildJvms.classFolder(Defer.class).toString();
         if (agent) {
-            command.add("-javaagent:" + agentJar());
+            command.add("-javaagent:" + ChildJvms.agentJar());
             command.add("-cp");
-            command.add(runtime + File.pathSeparator + classFolder(FirstUseSweep.class));
+            command.add(runtime + File.pathSeparator + ChildJvms.classFolder(FirstUseSweep.class));
         } else {
             command.add("-cp");
             command.add(rewritten + File.pathSeparator + runtime);
@@ -180,26 +177,7 @@ class FirstUseSweepTest {
     }
 
     private static Run java(List<String> arguments) throws Exception {
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(arguments);
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(process.waitFor(5, TimeUnit.MINUTES), "the child JVM did not end: " + command);
-        return new Run(process.exitValue(), output.replace("\r\n", "\n"));
-    }
-
-    private static Path classFolder(Class<?> type) throws Exception {
-        return Path.of(type.getProtectionDomain().getCodeSource().getLocation().toURI());
-    }
-
-    /** The agent jar this JVM runs under, from its own -javaagent argument. */
-    private static String agentJar() {
-        for (String argument : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-            if (argument.startsWith("-javaagent:") && argument.contains("defer-agent")) {
-                return argument.substring("-javaagent:".length()).split("=", 2)[0];
-            }
-        }
-        throw new IllegalStateException("FirstUseSweepTest must run under -javaagent:.../defer-agent.jar");
+        ChildJvms.Output output = ChildJvms.java(arguments);
+        return new Run(output.exitCode(), output.text());
     }
 }

@@ -6,14 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.defer.Defer;
 import java.io.File;
-import java.lang.management.ManagementFactory;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
@@ -53,7 +50,7 @@ class OverflowLossTest {
     /** The recursion's classes, rewritten by the command line into a folder of their own. */
     @BeforeAll
     static void rewriteAtBuildTime() throws Exception {
-        Path tests = classFolder(OverflowLoss.class);
+        Path tests = ChildJvms.classFolder(OverflowLoss.class);
         Path in = Files.createDirectories(temp.resolve("in/dev/defer/overflow"));
         try (DirectoryStream<Path> files = Files.newDirectoryStream(tests.resolve("dev/defer/overflow"),
                 "OverflowLoss*.class")) {
@@ -64,8 +61,8 @@ class OverflowLossTest {
             }
         }
         rewritten = temp.resolve("out");
-        Run instrument = java(List.of("-jar", agentJar(), "instrument", "--verbose", temp.resolve("in").toString(),
-                rewritten.toString()));
+        Run instrument = java(List.of("-jar", ChildJvms.agentJar(), "instrument", "--verbose",
+                temp.resolve("in").toString(), rewritten.toString()));
         assertEquals(0, instrument.exitCode, instrument.output);
         for (String[] strategy : STRATEGIES) {
             assertTrue(instrument.output.contains(strategy[1]), strategy[0] + ": " + instrument.output);
@@ -110,11 +107,11 @@ class OverflowLossTest {
     private static void compare(boolean agent, List<String> flags) throws Exception {
         String where = (agent ? "agent" : "build time") + " " + flags;
         List<String> command = new ArrayList<>(flags);
-        String runtime = classFolder(Defer.class).toString();
+        String runtime = ChildJvms.classFolder(Defer.class).toString();
         if (agent) {
-            command.add("-javaagent:" + agentJar() + "=verbose");
+            command.add("-javaagent:" + ChildJvms.agentJar() + "=verbose");
             command.add("-cp");
-            command.add(runtime + File.pathSeparator + classFolder(OverflowLoss.class));
+            command.add(runtime + File.pathSeparator + ChildJvms.classFolder(OverflowLoss.class));
         } else {
             command.add("-cp");
             command.add(rewritten + File.pathSeparator + runtime);
@@ -197,27 +194,8 @@ class OverflowLossTest {
     }
 
     private static Run java(List<String> arguments) throws Exception {
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(arguments);
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(process.waitFor(5, TimeUnit.MINUTES), "the child JVM did not end: " + command);
-        return new Run(process.exitValue(), output.replace("\r\n", "\n"));
-    }
-
-    private static Path classFolder(Class<?> type) throws Exception {
-        return Path.of(type.getProtectionDomain().getCodeSource().getLocation().toURI());
-    }
-
-    /** The agent jar this JVM runs under, from its own -javaagent argument. */
-    private static String agentJar() {
-        for (String argument : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-            if (argument.startsWith("-javaagent:") && argument.contains("defer-agent")) {
-                return argument.substring("-javaagent:".length()).split("=", 2)[0];
-            }
-        }
-        throw new IllegalStateException("OverflowLossTest must run under -javaagent:.../defer-agent.jar");
+        ChildJvms.Output output = ChildJvms.java(arguments);
+        return new Run(output.exitCode(), output.text());
     }
 
     @Test
