@@ -11,7 +11,6 @@ import java.lang.instrument.Instrumentation;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.ProtectionDomain;
-import java.util.HexFormat;
 
 /**
  * Rewrites {@code @Defers} methods, and the {@code Defer.panic} calls of any class, as classes load. Works on the class bytes alone, never loads a class,
@@ -19,12 +18,7 @@ import java.util.HexFormat;
  * rewrite overflows the loading thread's stack, the {@link RewriteWorker} does it on its own; when even that hand-
  * over overflows, the class is noted in {@link LostClasses} and reported by name if the JVM defines it.
  */
-final class DeferTransformer implements ClassFileTransformer {
-    /** {@code package dev.defer.warmup; public class Plain {}}, compiled with {@code javac -g:none --release 17}. */
-    private static final String PLAIN_CLASS = "cafebabe0000003d000a0a000200030700040c000500060100106a6176612f6c616e672f4f"
-            + "626a6563740100063c696e69743e0100032829560700080100166465762f64656665722f7761726d75702f506c61696e"
-            + "010004436f6465002100070002000000000001000100050006000100090000001100010001000000052ab70001b10000"
-            + "00000000";
+final class DeferTransformer implements ClassFileTransformer, RewriteWorker.Work, LostClasses.Candidates {
     private final Instrumenter instrumenter;
     /** Only with verbose, which warns of misuse: its class links the rewrite's ASM classes as it loads. */
     private final MisuseScanner scanner;
@@ -32,7 +26,6 @@ final class DeferTransformer implements ClassFileTransformer {
     private final PrintStream log;
     private final RewriteWorker worker;
     private final LostClasses lost;
-    private volatile Instrumentation instrumentation;
     /** Whether the warm-up rewrite ran ({@link #ensureReady}). */
     private volatile boolean ready;
 
@@ -41,9 +34,10 @@ final class DeferTransformer implements ClassFileTransformer {
         this.scanner = options.verbose ? new MisuseScanner(options.allPrefixes) : null;
         this.options = options;
         this.log = log;
-        // Named classes, not lambdas: premain makes these, and the JVM's first lambda costs milliseconds of start-up.
-        this.lost = new LostClasses(new Candidates());
-        this.worker = new RewriteWorker(new WorkerRewrite(), new LostReport(), log, options.verbose);
+        // This object and the list are the worker's tasks, rather than lambdas or small classes of their own:
+        // premain makes them, and each class loaded then (the JVM's first lambda even more) costs every JVM start.
+        this.lost = new LostClasses(this, log);
+        this.worker = new RewriteWorker(this, lost, log, options.verbose);
     }
 
     /**
@@ -62,32 +56,13 @@ final class DeferTransformer implements ClassFileTransformer {
         }
     }
 
-    /** The worker's work: the same rewrite, logging to the worker's buffer. */
-    private final class WorkerRewrite implements RewriteWorker.Work {
-        @Override
-        public byte[] transform(ClassLoader loader, String className, byte[] classFile, PrintStream buffer) {
-            return DeferTransformer.this.transform(loader, className, classFile, buffer);
-        }
-    }
-
-    /** The worker's report of the classes noted in {@link LostClasses}. */
-    private final class LostReport implements Runnable {
-        @Override
-        public void run() {
-            lost.report(log, instrumentation);
-        }
-    }
-
     /**
      * The transformer's own byte test, for {@link LostClasses}, narrowed to classes with {@code @Defers} methods: one
      * lost for its {@code Defer.panic} calls alone works as it is (its traces are trimmed when first read).
      */
-    private final class Candidates implements LostClasses.Candidates {
-        @Override
-        public boolean needsRewrite(ClassLoader loader, String className, byte[] classFile) {
-            return DeferTransformer.this.needsRewrite(loader, className, classFile)
-                    && instrumenter.mayHaveDefersMethods(className, classFile);
-        }
+    @Override
+    public boolean isCandidate(ClassLoader loader, String className, byte[] classFile) {
+        return needsRewrite(loader, className, classFile) && instrumenter.mayHaveDefersMethods(className, classFile);
     }
 
     /** The classes loaded un-rewritten because their thread had too little stack even to hand them over. */
@@ -116,21 +91,19 @@ final class DeferTransformer implements ClassFileTransformer {
      * @param instrumentation the JVM's, to check whether a class noted in {@link LostClasses} was defined
      */
     void startWorker(Instrumentation instrumentation) {
-        this.instrumentation = instrumentation;
+        lost.setInstrumentation(instrumentation);
         worker.start();
         primeHandOver();
     }
 
     /**
-     * Hands a class to the worker once, as a loading thread whose stack overflowed would, so that the hand-over's
-     * classes and call sites are loaded and linked before a thread with no stack to spare needs them. The class
-     * needs no rewrite, so nothing is printed.
+     * Hands a request to the worker once, as a loading thread whose stack overflowed would, so that the loading
+     * thread's side of the hand-over (its classes, call sites and monitor) is loaded and linked before a thread with
+     * no stack to spare needs it. The worker answers it at once: its own side runs on its own large stack and needs
+     * no rehearsal, and the rewrite's classes load on it at the first class to rewrite.
      */
     private void primeHandOver() {
-        // A class file written out rather than made with ASM: premain loads none of the rewrite's classes.
-        byte[] plain = HexFormat.of().parseHex(PLAIN_CLASS);
-        if (handOver(DeferTransformer.class.getClassLoader(), "dev/defer/warmup/Plain", plain) != null
-                || !worker.isRunning()) {
+        if (worker.transform(RewriteWorker.Request.warmUp()) != null || !worker.isRunning()) {
             throw new IllegalStateException("defer-agent: the warm-up hand-over to the rewrite thread failed");
         }
     }
@@ -207,8 +180,17 @@ final class DeferTransformer implements ClassFileTransformer {
         return null;
     }
 
-    /** The rewrite on the current thread: what the JVM's callback does, and the worker's task. */
-    private byte[] transform(ClassLoader loader, String className, byte[] classFile, PrintStream log) {
+    /**
+     * The rewrite on the current thread: what the JVM's callback does, and the worker's task.
+     *
+     * @param loader the class's loader
+     * @param className its internal name, null for a hidden class
+     * @param classFile its bytes
+     * @param log where to report
+     * @return the rewritten class, or null when it stays as it is
+     */
+    @Override
+    public byte[] transform(ClassLoader loader, String className, byte[] classFile, PrintStream log) {
         if (lost.count != lost.reported) {
             // Not here: this thread may be short of stack, and the report must not be cut in the middle.
             worker.reportLost();

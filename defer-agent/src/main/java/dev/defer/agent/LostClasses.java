@@ -14,13 +14,13 @@ import java.util.List;
  * that was defined is reported by name at the next class load; one that is not (yet) is checked again when the
  * JVM exits, so that no class is ever un-rewritten silently.
  */
-final class LostClasses {
+final class LostClasses implements Runnable {
     /** How many classes are kept between two reports (a power of two); beyond it, only the count. */
     static final int KEPT = 64;
 
     /** The transformer's own test, on the bytes: would the class have been rewritten? */
     interface Candidates {
-        boolean needsRewrite(ClassLoader loader, String className, byte[] classFile);
+        boolean isCandidate(ClassLoader loader, String className, byte[] classFile);
     }
 
     final String[] names = new String[KEPT];
@@ -30,6 +30,9 @@ final class LostClasses {
     volatile int count;
     int reported;
     private final Candidates candidates;
+    private final PrintStream log;
+    /** Set by premain; null in unit tests, where every note is reported. */
+    private volatile Instrumentation instrumentation;
     private final List<String> pendingNames = new ArrayList<>();
     private final List<ClassLoader> pendingLoaders = new ArrayList<>();
 
@@ -37,8 +40,26 @@ final class LostClasses {
      * @param candidates tells the classes that needed the rewrite from the others (most classes, hidden ones
      *     too), which lose nothing when defined unchanged and are not reported
      */
-    LostClasses(Candidates candidates) {
+    LostClasses(Candidates candidates, PrintStream log) {
         this.candidates = candidates;
+        this.log = log;
+    }
+
+    /**
+     * @param instrumentation the JVM's, to tell a defined class from a failed load in the reports
+     */
+    void setInstrumentation(Instrumentation instrumentation) {
+        this.instrumentation = instrumentation;
+    }
+
+    /**
+     * The {@link RewriteWorker}'s report task: {@link #report} to the agent's log. This class is the task itself,
+     * not a lambda or a small class of its own, as premain makes it: each class the agent loads at start-up, and
+     * the JVM's first lambda even more, costs every JVM start CPU time.
+     */
+    @Override
+    public void run() {
+        report(log, instrumentation);
     }
 
     /**
@@ -66,7 +87,7 @@ final class LostClasses {
                 names[slot] = null;
                 loaders[slot] = null;
                 classFiles[slot] = null;
-                if (!candidates.needsRewrite(loader, name, classFile)) {
+                if (!candidates.isCandidate(loader, name, classFile)) {
                     continue;
                 }
                 if (instrumentation == null || isDefined(instrumentation, loader, name)) {

@@ -30,6 +30,7 @@ final class RewriteWorker implements Runnable {
     static final class Request {
         final ClassLoader loader;
         final String className;
+        /** The class's bytes; null for the warm-up request, which the worker answers at once with no change. */
         final byte[] classFile;
         byte[] result;
         boolean done;
@@ -39,6 +40,11 @@ final class RewriteWorker implements Runnable {
             this.loader = loader;
             this.className = className;
             this.classFile = classFile;
+        }
+
+        /** A request that rehearses the loading thread's side of the hand-over: no class, answered with no change. */
+        static Request warmUp() {
+            return new Request(null, null, null);
         }
 
         /** The class's name for a message; a hidden class has none. */
@@ -168,17 +174,11 @@ final class RewriteWorker implements Runnable {
     private void serve(Request request) {
         // The loading thread waits for done whatever happens here: an error that escaped (an OutOfMemoryError in
         // the buffer, say) must neither leave it waiting nor end this thread, which every later overflow needs.
-        String lines;
+        String lines = "";
         try {
-            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-            try (PrintStream buffer = new PrintStream(bytes, true, StandardCharsets.UTF_8)) {
-                request.result = rewrite(request, buffer);
-                if (verbose && request.result != null) {
-                    buffer.println("defer-agent: rewrote " + request.displayName() + " on the agent's"
-                            + " own thread: the stack of the thread that loaded it overflowed in the rewrite");
-                }
+            if (request.classFile != null) {
+                lines = rewriteLogged(request);
             }
-            lines = bytes.toString(StandardCharsets.UTF_8);
         } catch (Throwable e) {
             request.result = null;
             lines = "defer-agent: cannot rewrite " + request.displayName() + ", left unchanged: " + e
@@ -193,6 +193,19 @@ final class RewriteWorker implements Runnable {
             log.print(lines);
             log.flush();
         }
+    }
+
+    /** Rewrites the request's class, its lines kept in a buffer for after the loading thread is released. */
+    private String rewriteLogged(Request request) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (PrintStream buffer = new PrintStream(bytes, true, StandardCharsets.UTF_8)) {
+            request.result = rewrite(request, buffer);
+            if (verbose && request.result != null) {
+                buffer.println("defer-agent: rewrote " + request.displayName() + " on the agent's"
+                        + " own thread: the stack of the thread that loaded it overflowed in the rewrite");
+            }
+        }
+        return bytes.toString(StandardCharsets.UTF_8);
     }
 
     private byte[] rewrite(Request request, PrintStream buffer) {

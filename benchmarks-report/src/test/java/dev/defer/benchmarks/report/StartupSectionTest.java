@@ -45,6 +45,24 @@ class StartupSectionTest {
     }
 
     @Test
+    void theNoopAgentlibCaseSplitsAMissedAgentlibVerdictIntoTheJvmsShareAndTheAgents() {
+        List<String> lines = new java.util.ArrayList<>(outputWithAgentlib(46, 105, 114, 68));
+        lines.add(lines.size() - 1, "  noop-agentlib median 53   runs: 52 54 53 51 55 53 50 56 53 53");
+        StartupSection.Startup s = StartupSection.parse(lines);
+        assertTrue(s.hasNoopAgentlib());
+        assertEquals(7, s.noopAgentlibMinusNone(), 1e-9);
+        assertEquals(15, s.agentlibMinusNoopAgentlib(), 1e-9);
+        assertEquals(Verdict.State.MISSED, s.agentlibVerdict().state(), "+22 ms");
+        String text = String.join("\n", StartupSection.markdown(s, "benchmarks/startup.sh 10"));
+        assertTrue(text.contains("| no-op, `-agentlib:instrument=` | 53 | 52, 54,"), text);
+        assertTrue(text.contains("| no-op agentlib - none | +7.0 ms |"), text);
+        assertTrue(text.contains("| agentlib - no-op agentlib | +15.0 ms |"), text);
+        assertTrue(text.contains("the JVM charges +7.0 ms for any agent jar attached this way (no-op agentlib - none);"
+                + " the defer agent's own share is +15.0 ms"), text);
+        assertFalse(StartupSection.parse(outputWithAgentlib(35.5, 80, 95.5, 52)).hasNoopAgentlib(), "older runs");
+    }
+
+    @Test
     void parsesTheMediansAndTheRuns() {
         StartupSection.Startup s = StartupSection.parse(output(30.5, 70, 85));
         assertEquals(30.5, s.none());
