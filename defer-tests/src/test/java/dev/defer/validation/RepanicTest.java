@@ -31,7 +31,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * recover() returned, {@code rollback(); throw Defer.panic(p)}, throws the panic that started it, whose stack
  * trace shows the line that failed, not a new one made in the deferred call; and a {@code Panic}'s trace
  * starts at the caller of {@code Defer.panic} (item 5). Each scenario runs on each strategy: {@link OpenCoded},
- * {@link StackStyle} and {@link Pooled} are the same code but for what forces the strategy (as in
+ * {@link StackStyle}, {@link Pooled} and {@link Lazy} are the same code but for what forces the strategy (as in
  * {@link StrategyMatrixTest}), and {@link #eachTargetGotItsStrategy()} proves which one each method got.
  */
 class RepanicTest {
@@ -67,7 +67,8 @@ class RepanicTest {
     enum Strategy {
         OPEN_CODED(new OpenCoded(), "open"),
         STACK_STYLE(new StackStyle(), "stack"),
-        POOLED(new Pooled(), "pooled");
+        POOLED(new Pooled(), "pooled"),
+        LAZY(new Lazy(), "lazy");
 
         final Targets targets;
         final String key;
@@ -354,6 +355,115 @@ class RepanicTest {
         }
     }
 
+    /**
+     * Every site in a loop, every deferred call reaching only the platform and this class (the open-coding
+     * screen): lazy records. The first call lives in the method's local; a second defer enters the runtime.
+     */
+    static final class Lazy implements Targets {
+        static void log(Object... parts) {
+            // OpenCoded.log's platform calls, not a call to it: another application class would fail the screen.
+            StringBuilder line = new StringBuilder();
+            for (Object part : parts) {
+                line.append(line.length() > 0 ? " " : "").append(part);
+            }
+            LOG.add(line.toString());
+        }
+
+        static void keep(Object value) {
+            RECOVERED.add(value);
+        }
+
+        @Defers
+        @Override
+        public void repanicValue() {
+            for (int i = 0; i < 1; i++) {
+                Defer.defer(() -> {
+                    Object p = Defer.recover();
+                    log("rollback", p);
+                    throw Defer.panic(p);
+                });
+            }
+            throw Defer.panic("boom"); // @line lazy.repanicValue
+        }
+
+        @Defers
+        @Override
+        public int repanicException(String text) {
+            for (int i = 0; i < 1; i++) {
+                Defer.defer(() -> {
+                    Object p = Defer.recover();
+                    log("rollback", p);
+                    throw Defer.panic(p);
+                });
+            }
+            return Integer.parseInt(text); // @line lazy.repanicException
+        }
+
+        @Defers
+        @Override
+        public void recoveredTwice(Object value) {
+            for (int i = 0; i < 1; i++) {
+                Defer.defer(() -> keep(Defer.recover()));
+            }
+            for (int i = 0; i < 1; i++) {
+                Defer.defer(() -> {
+                    Object p = Defer.recover();
+                    keep(p);
+                    throw Defer.panic(p);
+                });
+            }
+            throw Defer.panic(value);
+        }
+
+        @Defers
+        @Override
+        public void panicsWithAnotherValue() {
+            for (int i = 0; i < 1; i++) {
+                Defer.defer(() -> {
+                    Object p = Defer.recover();
+                    log("rollback", p);
+                    throw Defer.panic("rollback failed"); // @line lazy.another
+                });
+            }
+            throw Defer.panic("boom");
+        }
+
+        @Defers
+        @Override
+        public void laterCallPanicsWithTheSameValue() {
+            for (int i = 0; i < 1; i++) {
+                Defer.defer(() -> {
+                    log("later");
+                    throw Defer.panic("boom"); // @line lazy.later
+                });
+            }
+            for (int i = 0; i < 1; i++) {
+                Defer.defer(() -> log("recovered", Defer.recover()));
+            }
+            throw Defer.panic("boom");
+        }
+
+        @Defers
+        @Override
+        public void recoversAndReturns() {
+            for (int i = 0; i < 1; i++) {
+                Defer.defer(() -> log("recovered", Defer.recover()));
+            }
+            throw Defer.panic("boom");
+        }
+
+        @Defers
+        @Override
+        public void panicsAtExit() {
+            for (int i = 0; i < 1; i++) {
+                Defer.defer(() -> {
+                    log("at exit");
+                    throw Defer.panic("boom"); // @line lazy.atExit
+                });
+            }
+        }
+    }
+
     @BeforeEach
     @AfterEach
     void clear() {
@@ -501,10 +611,16 @@ class RepanicTest {
 
     @Test
     void eachTargetGotItsStrategy() throws Exception {
-        Map<String, String> actual = StrategyMatrixTest.strategies(OpenCoded.class, StackStyle.class, Pooled.class);
+        Map<String, String> actual = StrategyMatrixTest.strategies(OpenCoded.class, StackStyle.class, Pooled.class,
+                Lazy.class);
         Map<String, String> expected = new TreeMap<>();
         for (Strategy s : Strategy.values()) {
-            String name = s == Strategy.OPEN_CODED ? "open-coded" : s == Strategy.STACK_STYLE ? "stack-style" : "pooled";
+            String name = switch (s) {
+                case OPEN_CODED -> "open-coded";
+                case STACK_STYLE -> "stack-style";
+                case POOLED -> "pooled";
+                case LAZY -> "lazy";
+            };
             for (java.lang.reflect.Method m : Targets.class.getDeclaredMethods()) {
                 expected.put(s.targets.getClass().getSimpleName() + "." + m.getName(), name);
             }
