@@ -1,6 +1,7 @@
 package dev.defer.maven;
 
 import java.io.File;
+import java.util.Collection;
 import java.util.List;
 import java.util.Properties;
 import org.apache.maven.execution.MavenSession;
@@ -25,9 +26,18 @@ import org.eclipse.aether.resolution.ArtifactResolutionException;
  * the tests run the classes as compiled, rewritten as they load. With JaCoCo beside it, its agent then records
  * the original classes and its report, made from {@code target/classes}, gives the source's coverage; pair
  * this goal with {@code instrument-jar} so that the packaged jar still runs without the agent.
+ *
+ * <p>With {@code attach} set to {@code agentlib}, the entry is {@code -agentlib:instrument=.../defer-agent.jar}
+ * instead: the same agent, started by the same JDK library, without the {@code --add-modules java.instrument} that
+ * {@code -javaagent} implies and that turns off the CDS archive's module graph, which saves tens of milliseconds of
+ * CPU in every forked test JVM (docs/agent.md). It suits class-path test runs only: on the module path, where
+ * Surefire runs the tests of a project with a {@code module-info.java}, the JVM would stop at start-up, so such a
+ * project gets {@code -javaagent} with a warning.
  */
 @Mojo(name = "prepare-agent", defaultPhase = LifecyclePhase.INITIALIZE, threadSafe = true)
 public class PrepareAgentMojo extends AbstractMojo {
+    static final String JAVAAGENT = "javaagent";
+    static final String AGENTLIB = "agentlib";
 
     /** The property to add the agent to; Surefire and Failsafe read {@code argLine}. */
     @Parameter(property = "defer.propertyName", defaultValue = "argLine")
@@ -36,6 +46,14 @@ public class PrepareAgentMojo extends AbstractMojo {
     /** The agent's options ({@code verbose}, {@code dump=DIR}, ...), comma-separated; none by default. */
     @Parameter(property = "defer.agentOptions")
     private String agentOptions;
+
+    /**
+     * How the test JVMs start the agent: {@code javaagent} ({@code -javaagent:JAR}, the default, which suits every
+     * test run) or {@code agentlib} ({@code -agentlib:instrument=JAR}: faster JVM start-up, class-path test runs
+     * only; a project with a {@code module-info.java} gets {@code javaagent} with a warning).
+     */
+    @Parameter(property = "defer.attach", defaultValue = JAVAAGENT)
+    private String attach;
 
     /** Skips the goal: the property is left as it was. */
     @Parameter(property = "defer.skip", defaultValue = "false")
@@ -65,7 +83,7 @@ public class PrepareAgentMojo extends AbstractMojo {
             getLog().info("defer: skipped");
             return;
         }
-        String argument = agentArgument(agentJar(), agentOptions);
+        String argument = agentArgument(agentJar(), agentOptions, attachForm());
         Properties properties = project.getProperties();
         // A user property (-DargLine=...) wins over the project's, as Maven's interpolation does.
         String current = session.getUserProperties().getProperty(propertyName,
@@ -73,6 +91,38 @@ public class PrepareAgentMojo extends AbstractMojo {
         String value = current.isBlank() ? argument : argument + " " + current;
         properties.setProperty(propertyName, value);
         getLog().info("defer: " + propertyName + " set to " + value);
+    }
+
+    /** {@code attach} checked, and {@code agentlib} turned into {@code javaagent} for a project on the module path. */
+    private String attachForm() throws MojoExecutionException {
+        String form = attach == null ? JAVAAGENT : attach.trim();
+        if (!form.equals(JAVAAGENT) && !form.equals(AGENTLIB)) {
+            throw new MojoExecutionException("defer: prepare-agent's attach is '" + attach + "' in " + project.getId()
+                    + "; write " + JAVAAGENT + " (the default) or " + AGENTLIB);
+        }
+        if (form.equals(AGENTLIB)) {
+            String descriptor = moduleDescriptor(project.getCompileSourceRoots(), project.getTestCompileSourceRoots());
+            if (descriptor != null) {
+                getLog().warn("defer: attach=" + AGENTLIB + " is for class-path test runs, but " + descriptor
+                        + " puts the tests on the module path, where -agentlib:instrument= stops the JVM at start-up"
+                        + " (java.instrument is not resolved): using -javaagent");
+                return JAVAAGENT;
+            }
+        }
+        return form;
+    }
+
+    /** The first {@code module-info.java} in the source roots, or null: Surefire's cue for the module path. */
+    static String moduleDescriptor(Collection<String> mainRoots, Collection<String> testRoots) {
+        for (Collection<String> roots : List.of(mainRoots, testRoots)) {
+            for (String root : roots) {
+                File descriptor = new File(root, "module-info.java");
+                if (descriptor.isFile()) {
+                    return descriptor.getPath();
+                }
+            }
+        }
+        return null;
     }
 
     /** The agent jar of the plugin's own version, resolved as the plugin itself was. */
@@ -104,7 +154,16 @@ public class PrepareAgentMojo extends AbstractMojo {
 
     /** {@code -javaagent:PATH[=OPTIONS]}, quoted when the path has a space (Surefire splits the line like a shell). */
     static String agentArgument(File jar, String options) {
-        String argument = "-javaagent:" + jar.getAbsolutePath()
+        return agentArgument(jar, options, JAVAAGENT);
+    }
+
+    /**
+     * {@code -javaagent:PATH[=OPTIONS]}, or for {@code agentlib} {@code -agentlib:instrument=PATH[=OPTIONS]} (the JDK's
+     * library reads the agent's options after the jar's path, as {@code -javaagent} does); quoted when the path has a
+     * space.
+     */
+    static String agentArgument(File jar, String options, String form) {
+        String argument = (form.equals(AGENTLIB) ? "-agentlib:instrument=" : "-javaagent:") + jar.getAbsolutePath()
                 + (options == null || options.isBlank() ? "" : "=" + options.trim());
         return argument.contains(" ") ? '"' + argument + '"' : argument;
     }

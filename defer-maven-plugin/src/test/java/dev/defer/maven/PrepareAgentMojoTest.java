@@ -19,6 +19,34 @@ class PrepareAgentMojoTest {
     }
 
     @Test
+    void agentlibStartsTheSameJarThroughTheInstrumentLibrary() {
+        File jar = new File("/repo/defer-agent.jar");
+        assertEquals("-agentlib:instrument=" + jar.getAbsolutePath(),
+                PrepareAgentMojo.agentArgument(jar, null, PrepareAgentMojo.AGENTLIB));
+        assertEquals("-agentlib:instrument=" + jar.getAbsolutePath() + "=verbose",
+                PrepareAgentMojo.agentArgument(jar, "verbose", PrepareAgentMojo.AGENTLIB));
+        File spaced = new File("/my repo/defer-agent.jar");
+        assertEquals("\"-agentlib:instrument=" + spaced.getAbsolutePath() + "\"",
+                PrepareAgentMojo.agentArgument(spaced, null, PrepareAgentMojo.AGENTLIB));
+    }
+
+    @Test
+    void aModuleDescriptorInTheMainOrTestSourcesIsFound(@org.junit.jupiter.api.io.TempDir File dir) throws Exception {
+        File main = new File(dir, "main");
+        File test = new File(dir, "test");
+        assertTrue(main.mkdir() && test.mkdir());
+        java.util.List<String> mains = java.util.List.of(main.getPath(), new File(dir, "absent").getPath());
+        java.util.List<String> tests = java.util.List.of(test.getPath());
+        org.junit.jupiter.api.Assertions.assertNull(PrepareAgentMojo.moduleDescriptor(mains, tests));
+        File testDescriptor = new File(test, "module-info.java");
+        java.nio.file.Files.writeString(testDescriptor.toPath(), "module t {}");
+        assertEquals(testDescriptor.getPath(), PrepareAgentMojo.moduleDescriptor(mains, tests));
+        File mainDescriptor = new File(main, "module-info.java");
+        java.nio.file.Files.writeString(mainDescriptor.toPath(), "module m {}");
+        assertEquals(mainDescriptor.getPath(), PrepareAgentMojo.moduleDescriptor(mains, tests));
+    }
+
+    @Test
     void aClassFolderInsteadOfTheAgentJarIsRefusedWithTheFix(@org.junit.jupiter.api.io.TempDir File dir)
             throws Exception {
         File jar = new File(dir, "defer-agent.jar");
