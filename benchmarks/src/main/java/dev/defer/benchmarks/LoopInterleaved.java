@@ -8,10 +8,11 @@ import java.util.Locale;
 import java.util.Random;
 
 /**
- * A paired measurement of {@link LoopDeferBenchmark}'s loop defers against the {@code ArrayDeque} written by hand,
+ * A paired measurement of {@link LoopDeferBenchmark}'s loop defers against the {@code ArrayDeque} written by hand
+ * and against the floor of a record stack ({@link LoopDeferBenchmark#recordStackFloor16()}, {@code floor16}),
  * for a machine so loaded that JMH's separate forks (each case in its own JVM, seconds apart) measure mostly the
- * other processes. One JVM runs the four cases in short batches, in a shuffled order each round, so that a slow
- * moment of the machine falls on all four alike, and reports for each ratio the median of the rounds' ratios.
+ * other processes. One JVM runs the five cases in short batches, in a shuffled order each round, so that a slow
+ * moment of the machine falls on all five alike, and reports for each ratio the median of the rounds' ratios.
  * Each case has its own timing loop, so that each is compiled on its own as JMH compiles it.
  *
  * <p>Run under the agent, from the repository root, after {@code mvn -B -q -DskipTests package}:
@@ -26,7 +27,7 @@ import java.util.Random;
 public final class LoopInterleaved {
     /** Calls per batch of one case: a few hundred microseconds each. */
     private static final int BATCH = 20_000;
-    private static final String[] CASES = {"loopDefer1", "arrayDeque1", "loopDefer16", "arrayDeque16"};
+    private static final String[] CASES = {"loopDefer1", "arrayDeque1", "loopDefer16", "arrayDeque16", "floor16"};
 
     private static int sink;
 
@@ -39,7 +40,7 @@ public final class LoopInterleaved {
         LoopDeferBenchmark benchmark = new LoopDeferBenchmark();
         double[][] nanos = new double[CASES.length][rounds];
         Random random = new Random(42);
-        List<Integer> order = new ArrayList<>(List.of(0, 1, 2, 3));
+        List<Integer> order = new ArrayList<>(List.of(0, 1, 2, 3, 4));
         for (int round = 0; round < rounds; round++) {
             Collections.shuffle(order, random);
             for (int c : order) {
@@ -56,6 +57,10 @@ public final class LoopInterleaved {
                 median(nanos[0], warm, nanos[1]));
         System.out.printf(Locale.ROOT, "  loopDefer16 / arrayDeque16: %.3f (median of the rounds' ratios)%n",
                 median(nanos[2], warm, nanos[3]));
+        System.out.printf(Locale.ROOT, "  floor16 / arrayDeque16:     %.3f (median of the rounds' ratios)%n",
+                median(nanos[4], warm, nanos[3]));
+        System.out.printf(Locale.ROOT, "  loopDefer16 / floor16:      %.3f (median of the rounds' ratios)%n",
+                median(nanos[2], warm, nanos[4]));
         if (sink == 42) {
             System.out.println();
         }
@@ -66,7 +71,8 @@ public final class LoopInterleaved {
             case 0: return loopDefer1(benchmark);
             case 1: return arrayDeque1(benchmark);
             case 2: return loopDefer16(benchmark);
-            default: return arrayDeque16(benchmark);
+            case 3: return arrayDeque16(benchmark);
+            default: return floor16(benchmark);
         }
     }
 
@@ -105,6 +111,16 @@ public final class LoopInterleaved {
         int s = 0;
         for (int i = 0; i < BATCH; i++) {
             s += benchmark.arrayDeque16();
+        }
+        sink += s;
+        return System.nanoTime() - start;
+    }
+
+    private static long floor16(LoopDeferBenchmark benchmark) {
+        long start = System.nanoTime();
+        int s = 0;
+        for (int i = 0; i < BATCH; i++) {
+            s += benchmark.recordStackFloor16();
         }
         sink += s;
         return System.nanoTime() - start;
