@@ -8,9 +8,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import dev.defer.Defer;
 import dev.defer.Defers;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -126,6 +128,40 @@ class LazyRecordsTest {
             return sum;
         }
 
+        /**
+         * Sites after a join whose frame merges two types (a conditional), inside a {@code try} with a handler
+         * frame, in a {@code switch} case and in a {@code synchronized} block, with a {@code long} counter.
+         */
+        @Defers
+        static String joins(int n, boolean flag) {
+            StringBuilder out = new StringBuilder();
+            for (long i = 0; i < n; i++) {
+                CharSequence text = flag ? out : "x" + i;
+                Defer.defer(() -> log("joined " + text.length()));
+                try {
+                    Defer.defer(() -> log("in try"));
+                    if (i == 1) {
+                        throw new IllegalStateException("caught");
+                    }
+                } catch (IllegalStateException e) {
+                    Defer.defer(() -> log(e.getMessage()));
+                }
+                switch ((int) i) {
+                    case 0:
+                        Object[] boxes = {i};
+                        Defer.defer(() -> log("case " + boxes[0]));
+                        out.append(boxes.length);
+                        break;
+                    default:
+                        synchronized (out) {
+                            Defer.defer(() -> log("locked"));
+                            out.append(text.length());
+                        }
+                }
+            }
+            return out.toString();
+        }
+
         /** Two arguments first, and a float result (each result type has its own exit). */
         @Defers
         static float twoArgumentsFirst() {
@@ -174,20 +210,24 @@ class LazyRecordsTest {
         List<String> twoSites = new ArrayList<>(site);
         twoSites.addAll(site);
         assertEquals(Map.of("loop", site, "throwingCall", site, "repanics", site, "argumentFirst", twoSites,
-                "twoArgumentsFirst", twoSites, "shapes", site), sites);
+                "twoArgumentsFirst", twoSites, "shapes", site, "joins",
+                Collections.nCopies(5, site).stream().flatMap(List::stream).collect(Collectors.toList())), sites);
     }
 
     @Test
     void localsWrittenBeforeTheSiteKeepTheirTypes() {
         assertEquals(10 + 4 + 2, Target.shapes(new String[] {"ab", "c"}, 10));
         assertEquals(List.of("shape c 0.5", "shape ab 0.0"), LOG);
+        LOG.clear();
+        assertEquals("12", Target.joins(2, false));
+        assertEquals(List.of("locked", "caught", "in try", "joined 2", "case 0", "in try", "joined 2"), LOG);
     }
 
     @Test
     void theTargetsHaveLazyRecords() throws Exception {
         assertEquals(Map.of("Target.loop", "lazy", "Target.throwingCall", "lazy", "Target.argumentFirst", "lazy",
                 "Target.twoArgumentsFirst", "lazy", "Target.repanics", "lazy", "Target.defersRecover", "pooled",
-                "Target.shapes", "lazy"),
+                "Target.shapes", "lazy", "Target.joins", "lazy"),
                 StrategyMatrixTest.strategies(Target.class));
     }
 
