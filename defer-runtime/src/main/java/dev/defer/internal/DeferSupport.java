@@ -919,10 +919,6 @@ public final class DeferSupport {
         int end = invocation.end;
         int index = end;
         try {
-            // Unlike the other walks, this one leaves the invocation's end where it was until a call throws: the
-            // slots above the index are null by then, and nothing reads them while the calls run (a rewritten
-            // method a call enters starts above them; recover() and a re-panic read no end without a panic).
-            // Only the handler below, the one way out while the invocation is on the stack, needs the exact end.
             do {
                 Object top = slots[--index];
                 slots[index] = null;
@@ -931,6 +927,7 @@ public final class DeferSupport {
                     Object f = slots[--index];
                     slots[index + 1] = null;
                     slots[index] = null;
+                    invocation.end = index;
                     ((Deferred1) f).run(a);
                 } else if (top == DeferRecord.TWO) {
                     Object b = slots[--index];
@@ -939,14 +936,14 @@ public final class DeferSupport {
                     slots[index + 2] = null;
                     slots[index + 1] = null;
                     slots[index] = null;
+                    invocation.end = index;
                     ((Deferred2) f).run(a, b);
                 } else {
+                    invocation.end = index;
                     ((Deferred) top).run();
                 }
             } while (index > base);
         } catch (Throwable replacement) {
-            // A field write first, no call: a stack overflow leaves the records below the index to the full loop.
-            invocation.end = index;
             return finishPanicking(replacement, invocation, outer);
         }
         t.finishing = outer;
