@@ -14,11 +14,17 @@ import java.util.Random;
  * moment of the machine falls on all four alike, and reports for each ratio the median of the rounds' ratios.
  * Each case has its own timing loop, so that each is compiled on its own as JMH compiles it.
  *
+ * <p>With {@code floor} after the rounds, a fifth case runs too: the floor of a record stack
+ * ({@link LoopDeferBenchmark#recordStackFloor16()}, {@code floor16}), with its ratios to {@code arrayDeque16} and
+ * {@code loopDefer16}. It is not run by default because it changes the other cases' figures: on JDK 25 the same
+ * build measured {@code loopDefer16 / arrayDeque16} 1.11-1.22 without it and 1.39-1.58 with it, so only runs of
+ * the same cases compare.
+ *
  * <p>Run under the agent, from the repository root, after {@code mvn -B -q -DskipTests package}:
  *
  * <pre>
  * java -Xms1g -Xmx1g -XX:+AlwaysPreTouch -javaagent:defer-agent/target/defer-agent.jar \
- *     -cp benchmarks/target/benchmarks.jar dev.defer.benchmarks.LoopInterleaved [ROUNDS]
+ *     -cp benchmarks/target/benchmarks.jar dev.defer.benchmarks.LoopInterleaved [ROUNDS [floor]]
  * </pre>
  *
  * The first fifth of the rounds warm up and are not counted.
@@ -26,7 +32,7 @@ import java.util.Random;
 public final class LoopInterleaved {
     /** Calls per batch of one case: a few hundred microseconds each. */
     private static final int BATCH = 20_000;
-    private static final String[] CASES = {"loopDefer1", "arrayDeque1", "loopDefer16", "arrayDeque16"};
+    private static final String[] CASES = {"loopDefer1", "arrayDeque1", "loopDefer16", "arrayDeque16", "floor16"};
 
     private static int sink;
 
@@ -37,9 +43,10 @@ public final class LoopInterleaved {
         int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 2000;
         AgentCheck.requireAgent();
         LoopDeferBenchmark benchmark = new LoopDeferBenchmark();
-        double[][] nanos = new double[CASES.length][rounds];
+        int cases = args.length > 1 && args[1].equals("floor") ? CASES.length : CASES.length - 1;
+        double[][] nanos = new double[cases][rounds];
         Random random = new Random(42);
-        List<Integer> order = new ArrayList<>(List.of(0, 1, 2, 3));
+        List<Integer> order = new ArrayList<>(List.of(0, 1, 2, 3, 4).subList(0, cases));
         for (int round = 0; round < rounds; round++) {
             Collections.shuffle(order, random);
             for (int c : order) {
@@ -49,13 +56,19 @@ public final class LoopInterleaved {
         int warm = rounds / 5;
         System.out.printf(Locale.ROOT, "LoopInterleaved: %d rounds of %d calls per case (%d counted), ns/op medians:%n",
                 rounds, BATCH, rounds - warm);
-        for (int c = 0; c < CASES.length; c++) {
+        for (int c = 0; c < cases; c++) {
             System.out.printf(Locale.ROOT, "  %-14s %8.2f%n", CASES[c], median(nanos[c], warm, null));
         }
         System.out.printf(Locale.ROOT, "  loopDefer1 / arrayDeque1:   %.3f (median of the rounds' ratios)%n",
                 median(nanos[0], warm, nanos[1]));
         System.out.printf(Locale.ROOT, "  loopDefer16 / arrayDeque16: %.3f (median of the rounds' ratios)%n",
                 median(nanos[2], warm, nanos[3]));
+        if (cases == CASES.length) {
+            System.out.printf(Locale.ROOT, "  floor16 / arrayDeque16:     %.3f (median of the rounds' ratios)%n",
+                    median(nanos[4], warm, nanos[3]));
+            System.out.printf(Locale.ROOT, "  loopDefer16 / floor16:      %.3f (median of the rounds' ratios)%n",
+                    median(nanos[2], warm, nanos[4]));
+        }
         if (sink == 42) {
             System.out.println();
         }
@@ -66,7 +79,8 @@ public final class LoopInterleaved {
             case 0: return loopDefer1(benchmark);
             case 1: return arrayDeque1(benchmark);
             case 2: return loopDefer16(benchmark);
-            default: return arrayDeque16(benchmark);
+            case 3: return arrayDeque16(benchmark);
+            default: return floor16(benchmark);
         }
     }
 
@@ -105,6 +119,16 @@ public final class LoopInterleaved {
         int s = 0;
         for (int i = 0; i < BATCH; i++) {
             s += benchmark.arrayDeque16();
+        }
+        sink += s;
+        return System.nanoTime() - start;
+    }
+
+    private static long floor16(LoopDeferBenchmark benchmark) {
+        long start = System.nanoTime();
+        int s = 0;
+        for (int i = 0; i < BATCH; i++) {
+            s += benchmark.recordStackFloor16();
         }
         sink += s;
         return System.nanoTime() - start;

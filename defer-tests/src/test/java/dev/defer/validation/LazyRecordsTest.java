@@ -8,11 +8,20 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import dev.defer.Defer;
 import dev.defer.Defers;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.objectweb.asm.Opcodes;
+import org.objectweb.asm.tree.AbstractInsnNode;
+import org.objectweb.asm.tree.ClassNode;
+import org.objectweb.asm.tree.MethodInsnNode;
+import org.objectweb.asm.tree.MethodNode;
+import org.objectweb.asm.tree.TypeInsnNode;
 
 /**
  * Lazy records' own paths (design.md, "Lazy records"), beside {@link StrategyMatrixTest}'s scenarios: the one
@@ -102,6 +111,57 @@ class LazyRecordsTest {
             }
         }
 
+        /**
+         * Locals written between the loop's frame and the site and read after it (an array element, a new object,
+         * a double), so that the frames of the site's fast path must state their types exactly.
+         */
+        @Defers
+        static long shapes(String[] names, long base) {
+            long sum = base;
+            for (int i = 0; i < names.length; i++) {
+                String name = names[i];
+                StringBuilder b = new StringBuilder(name);
+                double d = i * 0.5;
+                Defer.defer(() -> log("shape " + b + " " + d));
+                sum += name.length() + b.length() + (long) d;
+            }
+            return sum;
+        }
+
+        /**
+         * Sites after a join whose frame merges two types (a conditional), inside a {@code try} with a handler
+         * frame, in a {@code switch} case and in a {@code synchronized} block, with a {@code long} counter.
+         */
+        @Defers
+        static String joins(int n, boolean flag) {
+            StringBuilder out = new StringBuilder();
+            for (long i = 0; i < n; i++) {
+                CharSequence text = flag ? out : "x" + i;
+                Defer.defer(() -> log("joined " + text.length()));
+                try {
+                    Defer.defer(() -> log("in try"));
+                    if (i == 1) {
+                        throw new IllegalStateException("caught");
+                    }
+                } catch (IllegalStateException e) {
+                    Defer.defer(() -> log(e.getMessage()));
+                }
+                switch ((int) i) {
+                    case 0:
+                        Object[] boxes = {i};
+                        Defer.defer(() -> log("case " + boxes[0]));
+                        out.append(boxes.length);
+                        break;
+                    default:
+                        synchronized (out) {
+                            Defer.defer(() -> log("locked"));
+                            out.append(text.length());
+                        }
+                }
+            }
+            return out.toString();
+        }
+
         /** Two arguments first, and a float result (each result type has its own exit). */
         @Defers
         static float twoArgumentsFirst() {
@@ -120,10 +180,54 @@ class LazyRecordsTest {
         assertThrows(IllegalStateException.class, Defer::result, "an invocation was left on the thread");
     }
 
+    /**
+     * Each site of a lazy method writes its fast path in place: {@code state instanceof Invocation} and a call of
+     * {@code deferPooled}, which C2 inlines as a pooled site's, with {@code deferLazy} (the first defers, the
+     * runtime's entry) on the other branch. Left to {@code deferLazy}, the fast path was inlined only when
+     * {@code deferLazy}'s own compiled code, which held the entry, was small enough: on JDK 17 it was not, and
+     * every loop defer was a call (docs/design.md, "Lazy records").
+     */
+    @Test
+    void eachLazySiteWritesItsFastPath() throws Exception {
+        Map<String, List<String>> sites = new TreeMap<>();
+        for (ClassNode node : StrategyMatrixTest.rewritten(Target.class)) {
+            for (MethodNode method : node.methods) {
+                List<String> calls = new ArrayList<>();
+                for (AbstractInsnNode insn : method.instructions) {
+                    if (insn instanceof TypeInsnNode && insn.getOpcode() == Opcodes.INSTANCEOF) {
+                        calls.add("instanceof " + ((TypeInsnNode) insn).desc);
+                    } else if (insn instanceof MethodInsnNode
+                            && ((MethodInsnNode) insn).name.startsWith("defer")) {
+                        calls.add(((MethodInsnNode) insn).name);
+                    }
+                }
+                if (calls.contains("deferLazy")) {
+                    sites.put(method.name, calls);
+                }
+            }
+        }
+        List<String> site = List.of("instanceof dev/defer/internal/Invocation", "deferPooled", "deferLazy");
+        List<String> twoSites = new ArrayList<>(site);
+        twoSites.addAll(site);
+        assertEquals(Map.of("loop", site, "throwingCall", site, "repanics", site, "argumentFirst", twoSites,
+                "twoArgumentsFirst", twoSites, "shapes", site, "joins",
+                Collections.nCopies(5, site).stream().flatMap(List::stream).collect(Collectors.toList())), sites);
+    }
+
+    @Test
+    void localsWrittenBeforeTheSiteKeepTheirTypes() {
+        assertEquals(10 + 4 + 2, Target.shapes(new String[] {"ab", "c"}, 10));
+        assertEquals(List.of("shape c 0.5", "shape ab 0.0"), LOG);
+        LOG.clear();
+        assertEquals("12", Target.joins(2, false));
+        assertEquals(List.of("locked", "caught", "in try", "joined 2", "case 0", "in try", "joined 2"), LOG);
+    }
+
     @Test
     void theTargetsHaveLazyRecords() throws Exception {
         assertEquals(Map.of("Target.loop", "lazy", "Target.throwingCall", "lazy", "Target.argumentFirst", "lazy",
-                "Target.twoArgumentsFirst", "lazy", "Target.repanics", "lazy", "Target.defersRecover", "pooled"),
+                "Target.twoArgumentsFirst", "lazy", "Target.repanics", "lazy", "Target.defersRecover", "pooled",
+                "Target.shapes", "lazy", "Target.joins", "lazy"),
                 StrategyMatrixTest.strategies(Target.class));
     }
 

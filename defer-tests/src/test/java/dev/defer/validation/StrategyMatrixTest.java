@@ -1413,19 +1413,14 @@ class StrategyMatrixTest {
     /**
      * Which strategy the agent gave each rewritten method of the classes, from the class files it dumped
      * in a child JVM: open-coded calls DeferSupport.checkDeferred and no defer*; stack-style calls
-     * deferStacked only; pooled calls deferPooled only; lazy records call deferLazy and handOverLazy.
+     * deferStacked only; pooled calls deferPooled only; lazy records call deferLazy and handOverLazy (and
+     * deferPooled, their fast path written at the site, once the invocation is entered).
      */
     static Map<String, String> strategies(Class<?>... types) throws Exception {
-        String agentJar = Jvm.agentJar().orElse(null);
-        Assumptions.assumeTrue(agentJar != null, "the tests do not run under -javaagent:defer-agent.jar");
-        Path dir = Files.createTempDirectory("defer-dump-");
-        String[] names = Stream.of(types).map(Class::getName).toArray(String[]::new);
-        Jvm.Result result = Jvm.run(agentJar + "=dump=" + dir, LoadClassesMain.class, names);
-        assertEquals(0, result.exitCode, result.output);
         Map<String, String> strategies = new TreeMap<>();
-        for (Class<?> type : types) {
-            ClassNode node = new ClassNode();
-            new ClassReader(Files.readAllBytes(dir.resolve(type.getName().replace('.', '/') + ".class"))).accept(node, 0);
+        for (ClassNode node : rewritten(types)) {
+            String binaryName = node.name.substring(node.name.lastIndexOf('/') + 1);
+            String simpleName = binaryName.substring(binaryName.lastIndexOf('$') + 1);
             for (MethodNode method : node.methods) {
                 Set<String> calls = new TreeSet<>();
                 for (AbstractInsnNode insn = method.instructions.getFirst(); insn != null; insn = insn.getNext()) {
@@ -1443,7 +1438,7 @@ class StrategyMatrixTest {
                 String got;
                 if (calls.contains("handOverAll") && calls.stream().noneMatch(c -> c.startsWith("defer"))) {
                     got = "open-coded";
-                } else if (calls.contains("deferLazy") && calls.contains("handOverLazy") && !stacked && !pooled) {
+                } else if (calls.contains("deferLazy") && calls.contains("handOverLazy") && !stacked) {
                     got = "lazy";
                 } else if (stacked && !pooled) {
                     got = "stack-style";
@@ -1452,10 +1447,27 @@ class StrategyMatrixTest {
                 } else {
                     got = "unclear " + calls;
                 }
-                strategies.put(type.getSimpleName() + "." + method.name, got);
+                strategies.put(simpleName + "." + method.name, got);
             }
         }
         return strategies;
+    }
+
+    /** The classes as the agent rewrote them, dumped by a child JVM that loads them. */
+    static List<ClassNode> rewritten(Class<?>... types) throws Exception {
+        String agentJar = Jvm.agentJar().orElse(null);
+        Assumptions.assumeTrue(agentJar != null, "the tests do not run under -javaagent:defer-agent.jar");
+        Path dir = Files.createTempDirectory("defer-dump-");
+        String[] names = Stream.of(types).map(Class::getName).toArray(String[]::new);
+        Jvm.Result result = Jvm.run(agentJar + "=dump=" + dir, LoadClassesMain.class, names);
+        assertEquals(0, result.exitCode, result.output);
+        List<ClassNode> nodes = new ArrayList<>();
+        for (Class<?> type : types) {
+            ClassNode node = new ClassNode();
+            new ClassReader(Files.readAllBytes(dir.resolve(type.getName().replace('.', '/') + ".class"))).accept(node, 0);
+            nodes.add(node);
+        }
+        return nodes;
     }
 
     /** LazyTargets' scenarios that fail the open-coding screen, and so keep pooled records. */

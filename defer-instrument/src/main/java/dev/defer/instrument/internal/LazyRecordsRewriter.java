@@ -1,8 +1,10 @@
 package dev.defer.instrument.internal;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.objectweb.asm.Handle;
 import org.objectweb.asm.Opcodes;
@@ -13,11 +15,13 @@ import org.objectweb.asm.tree.FrameNode;
 import org.objectweb.asm.tree.InsnList;
 import org.objectweb.asm.tree.InsnNode;
 import org.objectweb.asm.tree.InvokeDynamicInsnNode;
+import org.objectweb.asm.tree.JumpInsnNode;
 import org.objectweb.asm.tree.LabelNode;
 import org.objectweb.asm.tree.LdcInsnNode;
 import org.objectweb.asm.tree.MethodInsnNode;
 import org.objectweb.asm.tree.MethodNode;
 import org.objectweb.asm.tree.TryCatchBlockNode;
+import org.objectweb.asm.tree.TypeInsnNode;
 import org.objectweb.asm.tree.VarInsnNode;
 import org.objectweb.asm.tree.analysis.Frame;
 import org.objectweb.asm.tree.analysis.SourceValue;
@@ -31,7 +35,8 @@ import org.objectweb.asm.tree.analysis.SourceValue;
  *   state = null; DeferSupport.ABI_VERSION                       // the runtime initialised at the first call
  *   try {
  *       ...body, with Defer.defer(f, ...) replaced by
- *          state = DeferSupport.deferLazy(f, ..., state, Owner.class, "name(desc)")...
+ *          if (state instanceof Invocation) DeferSupport.deferPooled(f, ..., (Invocation) state);
+ *          else state = DeferSupport.deferLazy(f, ..., state, Owner.class, "name(desc)");...
  *       return DeferSupport.exitLazyX(value, state);             // at every return, in place
  *   } catch (Throwable t) {
  *       return unbox(DeferSupport.finish(t, DeferSupport.handOverLazy(t, state, Owner.class, "name(desc)"), KIND));
@@ -100,12 +105,22 @@ final class LazyRecordsRewriter {
         prologue.add(new InsnNode(Opcodes.POP));
         prologue.add(bodyStart);
 
+        // The verifier's frames at the sites, read from the code as it was.
+        Map<AbstractInsnNode, SiteFrame> siteFrames = new HashMap<>();
+        for (AbstractInsnNode insn = code.getFirst(); insn != null; insn = insn.getNext()) {
+            if (RuntimeAbi.isApiDefer(insn) && withFrames) {
+                siteFrames.put(insn, SiteFrame.before(owner, method, insn));
+            }
+        }
         List<LabelNode[]> exits = new ArrayList<>();
         for (AbstractInsnNode insn = code.getFirst(); insn != null; insn = insn.getNext()) {
             if (RuntimeAbi.isReturn(insn)) {
                 exits.add(rewriteReturn(code, insn, returnType, slot));
             } else if (RuntimeAbi.isApiDefer(insn)) {
-                insn = rewriteDeferCall(code, (MethodInsnNode) insn, slot, owner, name);
+                MethodInsnNode call = (MethodInsnNode) insn;
+                SiteFrame frame = siteFrames.get(call);
+                insn = !withFrames || frame != null ? rewriteDeferSite(code, call, slot, owner, name, frame)
+                        : rewriteDeferCall(code, call, slot, owner, name);
             }
         }
         if (withFrames) {
@@ -153,6 +168,68 @@ final class LazyRecordsRewriter {
         code.insertBefore(ret, exit);
         code.insert(ret, end);
         return new LabelNode[] {start, end};
+    }
+
+    /**
+     * {@code Defer.defer(f, ...)} becomes the registration's fast path, written at the site so that it does not
+     * depend on C2 inlining a runtime method whose own compiled code holds the slow path (the runtime's entry at
+     * the second defer: on JDK 17 a call made 100 times counts as hot, C2 inlines it into {@code deferLazy},
+     * and {@code deferLazy}, compiled too big to inline, became a call at every loop defer):
+     *
+     * <pre>
+     *   if (state instanceof Invocation) DeferSupport.deferPooled(f, ..., (Invocation) state);
+     *   else state = DeferSupport.deferLazy(f, ..., state, Owner.class, "m(desc)");
+     * </pre>
+     *
+     * @param frame the verifier's frame at the site, without the new local; null for a class without frames
+     * @return the last instruction of the site's code
+     */
+    private static AbstractInsnNode rewriteDeferSite(InsnList code, MethodInsnNode call, int slot, String owner,
+            String name, SiteFrame frame) {
+        int arguments = Type.getArgumentTypes(call.desc).length;
+        LabelNode slow = new LabelNode();
+        LabelNode done = new LabelNode();
+        InsnList fast = new InsnList();
+        fast.add(new VarInsnNode(Opcodes.ALOAD, slot));
+        fast.add(new TypeInsnNode(Opcodes.INSTANCEOF, RuntimeAbi.INVOCATION));
+        fast.add(new JumpInsnNode(Opcodes.IFEQ, slow));
+        fast.add(new VarInsnNode(Opcodes.ALOAD, slot));
+        fast.add(new TypeInsnNode(Opcodes.CHECKCAST, RuntimeAbi.INVOCATION));
+        fast.add(new MethodInsnNode(Opcodes.INVOKESTATIC, RuntimeAbi.SUPPORT, RuntimeAbi.DEFER_POOLED,
+                RuntimeAbi.deferDescriptor(call.desc), false));
+        fast.add(new JumpInsnNode(Opcodes.GOTO, done));
+        fast.add(slow);
+        if (frame != null) {
+            // Frames.addToAll adds the local to these frames, as to the method's own.
+            fast.add(new FrameNode(Opcodes.F_NEW, frame.locals.size(), frame.locals.toArray(), frame.stack.size(),
+                    frame.stack.toArray()));
+        }
+        code.insertBefore(call, fast);
+        AbstractInsnNode store = rewriteDeferCall(code, call, slot, owner, name);
+        code.insert(store, done);
+        if (frame != null && !frameFollows(done)) {
+            List<Object> after = frame.stack.subList(0, frame.stack.size() - arguments);
+            code.insert(done, new FrameNode(Opcodes.F_NEW, frame.locals.size(), frame.locals.toArray(), after.size(),
+                    after.toArray()));
+            return done.getNext();
+        }
+        return done;
+    }
+
+    /**
+     * Whether the code after a label declares a frame before its next instruction: that frame holds at the label
+     * too (the same state flows in), and a second one at the same offset is not allowed.
+     */
+    private static boolean frameFollows(LabelNode label) {
+        for (AbstractInsnNode insn = label.getNext(); insn != null; insn = insn.getNext()) {
+            if (insn instanceof FrameNode) {
+                return true;
+            }
+            if (insn.getOpcode() >= 0) {
+                return false;
+            }
+        }
+        return false;
     }
 
     /** {@code Defer.defer(f, ...)} becomes {@code state = DeferSupport.deferLazy(f, ..., state, Owner.class, "m(desc)")}. */
