@@ -1,15 +1,12 @@
 package dev.defer.agent;
 
-import dev.defer.instrument.InstrumentationException;
 import dev.defer.instrument.Instrumenter;
 import dev.defer.instrument.MisuseScanner;
-import dev.defer.instrument.VerboseText;
-import java.io.IOException;
+import dev.defer.instrument.internal.ClassPrefixes;
+import dev.defer.instrument.internal.ClassScan;
 import java.io.PrintStream;
 import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.Instrumentation;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.security.ProtectionDomain;
 
 /**
@@ -19,7 +16,13 @@ import java.security.ProtectionDomain;
  * over overflows, the class is noted in {@link LostClasses} and reported by name if the JVM defines it.
  */
 final class DeferTransformer implements ClassFileTransformer, RewriteWorker.Work, LostClasses.Candidates {
-    private final Instrumenter instrumenter;
+    /** The {@code all=} prefixes, for the byte test that every class meets. */
+    private final ClassPrefixes rewriteAll;
+    /**
+     * The rewrite, made by {@link #ensureReady} at the first class that needs it (on the worker): premain and the
+     * byte test load none of its classes.
+     */
+    private volatile AgentRewrite rewrite;
     /** Only with verbose, which warns of misuse: its class links the rewrite's ASM classes as it loads. */
     private final MisuseScanner scanner;
     private final AgentOptions options;
@@ -30,7 +33,7 @@ final class DeferTransformer implements ClassFileTransformer, RewriteWorker.Work
     private volatile boolean ready;
 
     DeferTransformer(AgentOptions options, PrintStream log) {
-        this.instrumenter = new Instrumenter(options.allPrefixes);
+        this.rewriteAll = new ClassPrefixes(options.allPrefixes);
         this.scanner = options.verbose ? new MisuseScanner(options.allPrefixes) : null;
         this.options = options;
         this.log = log;
@@ -49,7 +52,9 @@ final class DeferTransformer implements ClassFileTransformer, RewriteWorker.Work
         if (!ready) {
             synchronized (this) {
                 if (!ready) {
-                    WarmUp.run(instrumenter, scanner);
+                    AgentRewrite made = new AgentRewrite(new Instrumenter(options.allPrefixes), options.dumpDirectory);
+                    WarmUp.run(made.instrumenter, scanner);
+                    rewrite = made;
                     ready = true;
                 }
             }
@@ -62,7 +67,8 @@ final class DeferTransformer implements ClassFileTransformer, RewriteWorker.Work
      */
     @Override
     public boolean isCandidate(ClassLoader loader, String className, byte[] classFile) {
-        return needsRewrite(loader, className, classFile) && instrumenter.mayHaveDefersMethods(className, classFile);
+        return needsRewrite(loader, className, classFile)
+                && ClassScan.mayHaveDefersMethods(rewriteAll, className, classFile);
     }
 
     /** The classes loaded un-rewritten because their thread had too little stack even to hand them over. */
@@ -76,7 +82,8 @@ final class DeferTransformer implements ClassFileTransformer, RewriteWorker.Work
     }
 
     Instrumenter instrumenter() {
-        return instrumenter;
+        ensureReady();
+        return rewrite.instrumenter;
     }
 
     /** The misuse scan of verbose mode, or null without verbose. */
@@ -203,41 +210,23 @@ final class DeferTransformer implements ClassFileTransformer, RewriteWorker.Work
         if (options.verbose) {
             warnMisuse(className, classFile, log);
         }
-        if (!instrumenter.mayNeedRewrite(className, classFile)) {
+        if (!ClassScan.mayNeedRewrite(rewriteAll, className, classFile)) {
             return null;
         }
         try {
             ensureReady();
-            Instrumenter.Result result = instrumenter.instrument(classFile);
-            if (result == null) {
-                return null;
-            }
-            if (options.verbose) {
-                for (String method : result.methods()) {
-                    log.println("defer-agent: rewrote " + className.replace('/', '.') + "."
-                            + VerboseText.method(method));
-                }
-                if (result.methods().isEmpty()) {
-                    log.println("defer-agent: rewrote " + className.replace('/', '.') + ": "
-                            + VerboseText.panicSites(result.panicSites()));
-                }
-            }
-            dump(className, result.classFile(), log);
-            return result.classFile();
-        } catch (InstrumentationException e) {
-            log.println("defer-agent: " + e.getMessage());
-            return null;
         } catch (RuntimeException | LinkageError e) {
             // A transformer must never throw: the JVM would drop the error silently. Report it instead.
             log.println("defer-agent: cannot rewrite " + className.replace('/', '.') + ", left unchanged: " + e);
             return null;
         }
+        return rewrite.rewrite(className, classFile, options.verbose, log);
     }
 
     /** The test of {@link #transform} before it parses anything: could the class need the rewrite? */
     private boolean needsRewrite(ClassLoader loader, String className, byte[] classFile) {
         return loader != null && className != null && !isRuntimeClass(className)
-                && instrumenter.mayNeedRewrite(className, classFile);
+                && ClassScan.mayNeedRewrite(rewriteAll, className, classFile);
     }
 
     /**
@@ -263,18 +252,5 @@ final class DeferTransformer implements ClassFileTransformer, RewriteWorker.Work
         return className.startsWith("dev/defer/") && (className.indexOf('/', 10) < 0
                 || className.startsWith("internal/", 10) || className.startsWith("agent/", 10)
                 || className.startsWith("instrument/", 10));
-    }
-
-    private void dump(String className, byte[] classFile, PrintStream log) {
-        if (options.dumpDirectory == null) {
-            return;
-        }
-        Path target = options.dumpDirectory.resolve(className + ".class");
-        try {
-            Files.createDirectories(target.getParent());
-            Files.write(target, classFile);
-        } catch (IOException e) {
-            log.println("defer-agent: cannot dump " + target + ": " + e);
-        }
     }
 }

@@ -1,5 +1,6 @@
 package dev.defer.instrument;
 
+import dev.defer.instrument.internal.ClassPrefixes;
 import dev.defer.instrument.internal.ClassRewriter;
 import dev.defer.instrument.internal.ClassScan;
 import dev.defer.instrument.internal.UnrewritableClassException;
@@ -37,35 +38,7 @@ public final class Instrumenter {
      * The test of the {@code all=} prefixes, by internal class name; shared with {@link MisuseScanner}.
      */
     static Predicate<String> prefixMatcher(List<String> allPrefixes) {
-        return new Prefixes(allPrefixes);
-    }
-
-    /**
-     * The {@code all=} prefixes as internal names. A class rather than a lambda: the agent makes one in premain,
-     * where the JVM's first lambda would cost milliseconds of start-up.
-     */
-    private static final class Prefixes implements Predicate<String> {
-        private final String[] prefixes;
-
-        Prefixes(List<String> allPrefixes) {
-            prefixes = new String[allPrefixes.size()];
-            for (int i = 0; i < prefixes.length; i++) {
-                prefixes[i] = allPrefixes.get(i).replace('.', '/');
-            }
-        }
-
-        @Override
-        public boolean test(String className) {
-            // Usually no prefix at all: asked for every class the agent sees, answered without a loop body.
-            for (String prefix : prefixes) {
-                if (className.startsWith(prefix)
-                        && (className.length() == prefix.length() || className.charAt(prefix.length()) == '/'
-                                || prefix.endsWith("/"))) {
-                    return true;
-                }
-            }
-            return false;
-        }
+        return new ClassPrefixes(allPrefixes);
     }
 
     /**
@@ -78,9 +51,7 @@ public final class Instrumenter {
      * @return false when {@link #instrument} would certainly return null
      */
     public boolean mayNeedRewrite(String internalName, byte[] classFile) {
-        boolean candidate = internalName != null && rewriteAll.test(internalName)
-                || ClassScan.mayNeedRewrite(classFile);
-        return candidate && !ClassScan.isRewritten(classFile);
+        return ClassScan.mayNeedRewrite(rewriteAll, internalName, classFile);
     }
 
     /**
@@ -94,7 +65,7 @@ public final class Instrumenter {
      * @return false when the class certainly has no {@code @Defers} method
      */
     public boolean mayHaveDefersMethods(String internalName, byte[] classFile) {
-        return internalName != null && rewriteAll.test(internalName) || ClassScan.mentionsDefers(classFile);
+        return ClassScan.mayHaveDefersMethods(rewriteAll, internalName, classFile);
     }
 
     /**

@@ -1,6 +1,7 @@
 package dev.defer.instrument.internal;
 
 import java.nio.charset.StandardCharsets;
+import java.util.function.Predicate;
 
 /**
  * The check made on every loaded class before any parsing: does the constant pool hold a given string?
@@ -49,6 +50,33 @@ public final class ClassScan {
      */
     public static boolean mentionsDeferApi(byte[] classFile) {
         return contains(classFile, DEFER_API);
+    }
+
+    /**
+     * {@code Instrumenter.mayNeedRewrite}, for a caller that has not loaded the rewrite: in an {@code all=} package
+     * or {@link #mayNeedRewrite(byte[])}, and not rewritten yet.
+     *
+     * @param rewriteAll the {@code all=} prefixes
+     * @param internalName the class's internal name, or null if unknown
+     * @param classFile the class file's bytes
+     * @return false when the rewrite would certainly change nothing
+     */
+    public static boolean mayNeedRewrite(Predicate<String> rewriteAll, String internalName, byte[] classFile) {
+        boolean candidate = internalName != null && rewriteAll.test(internalName) || mayNeedRewrite(classFile);
+        return candidate && !isRewritten(classFile);
+    }
+
+    /**
+     * {@code Instrumenter.mayHaveDefersMethods}, for a caller that has not loaded the rewrite: in an {@code all=}
+     * package, or its bytes mention {@code @Defers}.
+     *
+     * @param rewriteAll the {@code all=} prefixes
+     * @param internalName the class's internal name, or null if unknown
+     * @param classFile the class file's bytes
+     * @return false when the class certainly has no {@code @Defers} method
+     */
+    public static boolean mayHaveDefersMethods(Predicate<String> rewriteAll, String internalName, byte[] classFile) {
+        return internalName != null && rewriteAll.test(internalName) || mentionsDefers(classFile);
     }
 
     /**
