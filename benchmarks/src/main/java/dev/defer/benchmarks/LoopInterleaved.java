@@ -1,7 +1,6 @@
 package dev.defer.benchmarks;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
@@ -57,17 +56,17 @@ public final class LoopInterleaved {
         System.out.printf(Locale.ROOT, "LoopInterleaved: %d rounds of %d calls per case (%d counted), ns/op medians:%n",
                 rounds, BATCH, rounds - warm);
         for (int c = 0; c < cases; c++) {
-            System.out.printf(Locale.ROOT, "  %-14s %8.2f%n", CASES[c], median(nanos[c], warm, null));
+            System.out.printf(Locale.ROOT, "  %-14s %8.2f%n", CASES[c], Rounds.median(nanos[c], warm, null));
         }
         System.out.printf(Locale.ROOT, "  loopDefer1 / arrayDeque1:   %.3f (median of the rounds' ratios)%n",
-                median(nanos[0], warm, nanos[1]));
+                Rounds.median(nanos[0], warm, nanos[1]));
         System.out.printf(Locale.ROOT, "  loopDefer16 / arrayDeque16: %.3f (median of the rounds' ratios)%n",
-                median(nanos[2], warm, nanos[3]));
+                Rounds.median(nanos[2], warm, nanos[3]));
         if (cases == CASES.length) {
             System.out.printf(Locale.ROOT, "  floor16 / arrayDeque16:     %.3f (median of the rounds' ratios)%n",
-                    median(nanos[4], warm, nanos[3]));
+                    Rounds.median(nanos[4], warm, nanos[3]));
             System.out.printf(Locale.ROOT, "  loopDefer16 / floor16:      %.3f (median of the rounds' ratios)%n",
-                    median(nanos[2], warm, nanos[4]));
+                    Rounds.median(nanos[2], warm, nanos[4]));
         }
         if (sink == 42) {
             System.out.println();
@@ -132,15 +131,5 @@ public final class LoopInterleaved {
         }
         sink += s;
         return System.nanoTime() - start;
-    }
-
-    /** The median of {@code values[from..]}, or of their ratios to {@code divisors[from..]}. */
-    private static double median(double[] values, int from, double[] divisors) {
-        double[] v = new double[values.length - from];
-        for (int i = 0; i < v.length; i++) {
-            v[i] = divisors == null ? values[from + i] : values[from + i] / divisors[from + i];
-        }
-        Arrays.sort(v);
-        return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
     }
 }
