@@ -28,8 +28,7 @@ final class AgentRewrite {
     }
 
     /**
-     * Rewrites a class, reporting every failure instead of throwing: a transformer that throws has its error
-     * dropped by the JVM.
+     * Rewrites a class, reporting a class it cannot rewrite; the transformer reports any other failure.
      *
      * @param className the class's internal name
      * @param classFile its bytes
@@ -57,10 +56,6 @@ final class AgentRewrite {
             return result.classFile();
         } catch (InstrumentationException e) {
             log.println("defer-agent: " + e.getMessage());
-            return null;
-        } catch (RuntimeException | LinkageError e) {
-            // A transformer must never throw: the JVM would drop the error silently. Report it instead.
-            log.println("defer-agent: cannot rewrite " + className.replace('/', '.') + ", left unchanged: " + e);
             return null;
         }
     }

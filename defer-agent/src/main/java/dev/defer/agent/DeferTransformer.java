@@ -215,12 +215,12 @@ final class DeferTransformer implements ClassFileTransformer, RewriteWorker.Work
         }
         try {
             ensureReady();
+            return rewrite.rewrite(className, classFile, options.verbose, log);
         } catch (RuntimeException | LinkageError e) {
             // A transformer must never throw: the JVM would drop the error silently. Report it instead.
             log.println("defer-agent: cannot rewrite " + className.replace('/', '.') + ", left unchanged: " + e);
             return null;
         }
-        return rewrite.rewrite(className, classFile, options.verbose, log);
     }
 
     /** The test of {@link #transform} before it parses anything: could the class need the rewrite? */
