@@ -107,8 +107,8 @@ final class LazyRecordsRewriter {
 
         // The verifier's frames at the sites, read from the code as it was.
         Map<AbstractInsnNode, SiteFrame> siteFrames = new HashMap<>();
-        for (AbstractInsnNode insn = code.getFirst(); insn != null; insn = insn.getNext()) {
-            if (RuntimeAbi.isApiDefer(insn) && withFrames) {
+        for (AbstractInsnNode insn = code.getFirst(); withFrames && insn != null; insn = insn.getNext()) {
+            if (RuntimeAbi.isApiDefer(insn)) {
                 siteFrames.put(insn, SiteFrame.before(owner, method, insn));
             }
         }
