@@ -152,15 +152,10 @@ public class PrepareAgentMojo extends AbstractMojo {
                 + "your project\").");
     }
 
-    /** {@code -javaagent:PATH[=OPTIONS]}, quoted when the path has a space (Surefire splits the line like a shell). */
-    static String agentArgument(File jar, String options) {
-        return agentArgument(jar, options, JAVAAGENT);
-    }
-
     /**
      * {@code -javaagent:PATH[=OPTIONS]}, or for {@code agentlib} {@code -agentlib:instrument=PATH[=OPTIONS]} (the JDK's
      * library reads the agent's options after the jar's path, as {@code -javaagent} does); quoted when the path has a
-     * space.
+     * space (Surefire splits the line like a shell).
      */
     static String agentArgument(File jar, String options, String form) {
         String argument = (form.equals(AGENTLIB) ? "-agentlib:instrument=" : "-javaagent:") + jar.getAbsolutePath()

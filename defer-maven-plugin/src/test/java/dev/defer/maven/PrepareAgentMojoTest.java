@@ -12,10 +12,12 @@ class PrepareAgentMojoTest {
     @Test
     void agentArgumentWithAndWithoutOptions() {
         File jar = new File("/repo/defer-agent.jar");
-        assertEquals("-javaagent:" + jar.getAbsolutePath(), PrepareAgentMojo.agentArgument(jar, null));
-        assertEquals("-javaagent:" + jar.getAbsolutePath(), PrepareAgentMojo.agentArgument(jar, " "));
+        assertEquals("-javaagent:" + jar.getAbsolutePath(),
+                PrepareAgentMojo.agentArgument(jar, null, PrepareAgentMojo.JAVAAGENT));
+        assertEquals("-javaagent:" + jar.getAbsolutePath(),
+                PrepareAgentMojo.agentArgument(jar, " ", PrepareAgentMojo.JAVAAGENT));
         assertEquals("-javaagent:" + jar.getAbsolutePath() + "=verbose,dump=out",
-                PrepareAgentMojo.agentArgument(jar, " verbose,dump=out "));
+                PrepareAgentMojo.agentArgument(jar, " verbose,dump=out ", PrepareAgentMojo.JAVAAGENT));
     }
 
     @Test
@@ -65,7 +67,8 @@ class PrepareAgentMojoTest {
     @Test
     void aPathWithASpaceIsQuotedAsSurefireSplitsTheLine() {
         File jar = new File("/my repo/defer-agent.jar");
-        assertEquals("\"-javaagent:" + jar.getAbsolutePath() + "\"", PrepareAgentMojo.agentArgument(jar, null));
+        assertEquals("\"-javaagent:" + jar.getAbsolutePath() + "\"",
+                PrepareAgentMojo.agentArgument(jar, null, PrepareAgentMojo.JAVAAGENT));
     }
 
     @Test
