@@ -1,8 +1,8 @@
 package dev.defer.agentprocess;
 
+import dev.defer.testsupport.ThisJvm;
 import java.io.File;
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -24,14 +24,8 @@ final class ChildJvm {
 
     /** The agent jar this test JVM runs under, read from its own -javaagent argument. */
     static Path agentJar() {
-        for (String argument : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-            if (argument.startsWith("-javaagent:") && argument.contains("defer-agent")) {
-                String path = argument.substring("-javaagent:".length());
-                int options = path.indexOf('=');
-                return Paths.get(options < 0 ? path : path.substring(0, options));
-            }
-        }
-        throw new IllegalStateException("the tests must run under -javaagent:.../defer-agent.jar");
+        return ThisJvm.agentJar()
+                .orElseThrow(() -> new IllegalStateException("the tests must run under -javaagent:.../defer-agent.jar"));
     }
 
     static ChildJvm run(String agentOptions, Class<?> main, String... args) throws IOException, InterruptedException {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.defer.Defer;
+import dev.defer.testsupport.ThisJvm;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -159,7 +160,7 @@ class ModulePathTest {
      * jar is made from it with the same manifest entry.
      */
     private static Path runtimeJar(Path dir) throws Exception {
-        Path location = Path.of(Defer.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        Path location = ThisJvm.codeSource(Defer.class);
         if (Files.isRegularFile(location)) {
             return location;
         }

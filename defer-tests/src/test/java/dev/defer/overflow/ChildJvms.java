@@ -2,7 +2,7 @@ package dev.defer.overflow;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.lang.management.ManagementFactory;
+import dev.defer.testsupport.ThisJvm;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -29,18 +29,9 @@ final class ChildJvms {
         return new Output(process.exitValue(), output.replace("\r\n", "\n"));
     }
 
-    /** The class folder (or jar) {@code type} was loaded from. */
-    static Path classFolder(Class<?> type) throws Exception {
-        return Path.of(type.getProtectionDomain().getCodeSource().getLocation().toURI());
-    }
-
     /** The agent jar this JVM runs under, from its own -javaagent argument. */
     static String agentJar() {
-        for (String argument : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-            if (argument.startsWith("-javaagent:") && argument.contains("defer-agent")) {
-                return argument.substring("-javaagent:".length()).split("=", 2)[0];
-            }
-        }
-        throw new IllegalStateException("the overflow tests must run under -javaagent:.../defer-agent.jar");
+        return ThisJvm.agentJar().map(Path::toString).orElseThrow(
+                () -> new IllegalStateException("the overflow tests must run under -javaagent:.../defer-agent.jar"));
     }
 }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.defer.Defer;
+import dev.defer.testsupport.ThisJvm;
 import java.io.File;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -45,7 +46,7 @@ class FirstUseSweepTest {
     /** The program's classes, rewritten by the command line into a folder of their own. */
     @BeforeAll
     static void rewriteAtBuildTime() throws Exception {
-        Path tests = ChildJvms.classFolder(FirstUseSweep.class);
+        Path tests = ThisJvm.codeSource(FirstUseSweep.class);
         Path in = Files.createDirectories(temp.resolve("in/dev/defer/overflow"));
         try (DirectoryStream<Path> files = Files.newDirectoryStream(tests.resolve("dev/defer/overflow"),
                 "FirstUseSweep*.class")) {
@@ -81,11 +82,11 @@ class FirstUseSweepTest {
             command.add(flag);
         }
         command.add("-Xlog:class+load=info:stdout");
-        String runtime = ChildJvms.classFolder(Defer.class).toString();
+        String runtime = ThisJvm.codeSource(Defer.class).toString();
         if (agent) {
             command.add("-javaagent:" + ChildJvms.agentJar());
             command.add("-cp");
-            command.add(runtime + File.pathSeparator + ChildJvms.classFolder(FirstUseSweep.class));
+            command.add(runtime + File.pathSeparator + ThisJvm.codeSource(FirstUseSweep.class));
         } else {
             command.add("-cp");
             command.add(rewritten + File.pathSeparator + runtime);

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.defer.Defer;
+import dev.defer.testsupport.ThisJvm;
 import java.io.File;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -50,7 +51,7 @@ class OverflowLossTest {
     /** The recursion's classes, rewritten by the command line into a folder of their own. */
     @BeforeAll
     static void rewriteAtBuildTime() throws Exception {
-        Path tests = ChildJvms.classFolder(OverflowLoss.class);
+        Path tests = ThisJvm.codeSource(OverflowLoss.class);
         Path in = Files.createDirectories(temp.resolve("in/dev/defer/overflow"));
         try (DirectoryStream<Path> files = Files.newDirectoryStream(tests.resolve("dev/defer/overflow"),
                 "OverflowLoss*.class")) {
@@ -107,11 +108,11 @@ class OverflowLossTest {
     private static void compare(boolean agent, List<String> flags) throws Exception {
         String where = (agent ? "agent" : "build time") + " " + flags;
         List<String> command = new ArrayList<>(flags);
-        String runtime = ChildJvms.classFolder(Defer.class).toString();
+        String runtime = ThisJvm.codeSource(Defer.class).toString();
         if (agent) {
             command.add("-javaagent:" + ChildJvms.agentJar() + "=verbose");
             command.add("-cp");
-            command.add(runtime + File.pathSeparator + ChildJvms.classFolder(OverflowLoss.class));
+            command.add(runtime + File.pathSeparator + ThisJvm.codeSource(OverflowLoss.class));
         } else {
             command.add("-cp");
             command.add(rewritten + File.pathSeparator + runtime);

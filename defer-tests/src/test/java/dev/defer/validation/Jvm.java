@@ -3,8 +3,8 @@ package dev.defer.validation;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.defer.Defer;
+import dev.defer.testsupport.ThisJvm;
 import java.io.File;
-import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -30,10 +30,7 @@ final class Jvm {
 
     /** The agent jar this JVM runs under, from its -javaagent: argument. */
     static Optional<String> agentJar() {
-        return ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
-                .filter(a -> a.startsWith("-javaagent:") && a.contains("defer-agent"))
-                .map(a -> a.substring("-javaagent:".length()).split("=", 2)[0])
-                .findFirst();
+        return ThisJvm.agentJar().map(Path::toString);
     }
 
     /**
