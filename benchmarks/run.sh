@@ -8,12 +8,15 @@
 #      benchmarks/target/jmh-result.json;
 #   3b. ClassLoadInterleaved, 3 JVMs of 80 rounds: class loading with no agent, the no-op agent and the defer
 #       agent paired shot by shot (not in a partial run);
-#   3c. benchmarks/stack-depth.sh: levels of recursion per strategy before the stack overflows (not in a partial run);
+#   3c. PanicInterleaved, 3 JVMs of 400 rounds: the four panic cases paired in one JVM, the figures for the panic
+#       targets (not in a partial run);
+#   3d. benchmarks/stack-depth.sh: levels of recursion per strategy before the stack overflows (not in a partial run);
 #   4. docs/performance.md and docs/performance.png from those results (benchmarks-report).
 #
 # Usage: benchmarks/run.sh [--quick] [--no-go] [--no-report] [JMH ARGUMENTS...]
 #   --quick (or QUICK=1)  a smoke run of about 5 minutes: 1 fork, 1 warm-up and 2 measured iterations,
-#                         Go -count 1, 3 start-up runs, one paired class-loading JVM of 20 rounds; its results
+#                         Go -count 1, 3 start-up runs, one paired class-loading JVM of 20 rounds and one paired
+#                         panic JVM of 100; its results
 #                         and report go to benchmarks/target/quick/, not docs/
 #   --no-go               skips Go's benchmarks
 #   --no-report           skips the report
@@ -72,6 +75,8 @@ if [ "$QUICK" = 1 ]; then
   STARTUP_RUNS=3
   CLASS_LOAD_JVMS=1
   CLASS_LOAD_ROUNDS=20
+  PANIC_JVMS=1
+  PANIC_ROUNDS=100
   DOCS=$OUT/quick
   RESULTS=$OUT/quick
 else
@@ -80,10 +85,12 @@ else
   GO_COUNT=3
   GO_BENCHTIME=()
   # The targets' verdicts need medians of at least 3: 10 start-ups per case (the start-up target is on medians
-  # of 10 runs), 3 class-loading JVMs of 64 counted rounds each.
+  # of 10 runs), 3 class-loading JVMs of 64 counted rounds each, 3 panic JVMs of 320.
   STARTUP_RUNS=10
   CLASS_LOAD_JVMS=3
   CLASS_LOAD_ROUNDS=80
+  PANIC_JVMS=3
+  PANIC_ROUNDS=400
   DOCS=$ROOT/docs
   RESULTS=$OUT
   if [ ${#JMH_EXTRA[@]} -gt 0 ] || [ $RUN_GO = 0 ]; then
@@ -100,7 +107,8 @@ JSON=$RESULTS/jmh-result.json
 GO_TXT=$RESULTS/go-bench.txt
 STARTUP_TXT=$RESULTS/startup.txt
 CLASS_LOAD_TXT=$RESULTS/class-load-interleaved.txt
-rm -f "$JSON" "$GO_TXT" "$STARTUP_TXT" "$CLASS_LOAD_TXT"
+PANIC_TXT=$RESULTS/panic-interleaved.txt
+rm -f "$JSON" "$GO_TXT" "$STARTUP_TXT" "$CLASS_LOAD_TXT" "$PANIC_TXT"
 
 COMMAND="benchmarks/run.sh${*:+ $*}"
 [ "$QUICK" = 1 ] && [[ " $* " != *" --quick "* ]] && COMMAND="QUICK=1 $COMMAND"
@@ -110,6 +118,9 @@ GO_CMD=(go test -bench . -benchmem -count "$GO_COUNT" ${GO_BENCHTIME[@]+"${GO_BE
 # The defer agent's jar on the class path, not as -javaagent: ClassLoadInterleaved makes its transformer itself.
 CLASS_LOAD_CMD=("$JAVA" -Xms1g -Xmx1g -XX:+AlwaysPreTouch -Djdk.attach.allowAttachSelf=true
   -cp "$BENCH_JAR:$AGENT" dev.defer.benchmarks.ClassLoadInterleaved "${CLASS_LOAD_ROUNDS:-80}")
+# The panic cases under the agent, as JMH runs them, with JMH's fork heap settings.
+PANIC_CMD=("$JAVA" -Xms1g -Xmx1g -XX:+AlwaysPreTouch "-javaagent:$AGENT"
+  -cp "$BENCH_JAR" dev.defer.benchmarks.PanicInterleaved "${PANIC_ROUNDS:-400}")
 
 # Paths relative to the repository in the report, so that it reads the same on every machine.
 relative() { local s="$*"; s=${s//$ROOT\//}; echo "${s//$HOME/~}"; }
@@ -178,7 +189,17 @@ if [ "$MODE" != partial ]; then
   done
 fi
 
-# 3c. Stack depth per strategy (not a time: levels before the stack overflows), except in a partial run.
+# 3c. The panic targets paired in one JVM: JMH's separate forks of these cases, each about 90% in fillInStackTrace,
+# differ from fork to fork by more than recovering costs (benchmarks/README.md).
+if [ "$MODE" != partial ]; then
+  echo "panic_command=$(relative "${PANIC_CMD[@]}") ($PANIC_JVMS JVMs)" >> "$INFO"
+  for ((jvm = 1; jvm <= PANIC_JVMS; jvm++)); do
+    echo "== panics, paired, JVM $jvm of $PANIC_JVMS: $(relative "${PANIC_CMD[@]}")"
+    { echo "== JVM $jvm | $(relative "${PANIC_CMD[@]}")"; "${PANIC_CMD[@]}" 2>&1; } | tee -a "$PANIC_TXT"
+  done
+fi
+
+# 3d. Stack depth per strategy (not a time: levels before the stack overflows), except in a partial run.
 DEPTH_TXT=$RESULTS/stack-depth.txt
 rm -f "$DEPTH_TXT"
 if [ "$MODE" != partial ]; then
@@ -204,6 +225,7 @@ if [ "$MODE" = full ]; then
   [ -f "$DEPTH_TXT" ] && cp "$DEPTH_TXT" "$DATA"/
   [ -f "$STARTUP_TXT" ] && cp "$STARTUP_TXT" "$DATA"/
   [ -f "$CLASS_LOAD_TXT" ] && cp "$CLASS_LOAD_TXT" "$DATA"/
+  [ -f "$PANIC_TXT" ] && cp "$PANIC_TXT" "$DATA"/
   echo "data_dir=${DATA#"$ROOT"/}" >> "$INFO"   # relative to the repository, where the report runs
   cp "$INFO" "$DATA"/
 fi
@@ -211,5 +233,5 @@ if [ $REPORT = 1 ]; then
   mkdir -p "$DOCS"
   "$JAVA" -jar "$REPORT_JAR" --jmh "$JSON" --go "$GO_TXT" --info "$INFO" \
     --markdown "$DOCS/performance.md" --chart "$DOCS/performance.png" --stack-depth "$DEPTH_TXT" \
-    --startup "$STARTUP_TXT" --class-load "$CLASS_LOAD_TXT"
+    --startup "$STARTUP_TXT" --class-load "$CLASS_LOAD_TXT" --panic-paired "$PANIC_TXT"
 fi

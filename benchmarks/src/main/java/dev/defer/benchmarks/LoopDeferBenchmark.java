@@ -104,6 +104,43 @@ public class LoopDeferBenchmark extends MicroBenchmark {
     private final Object[] floorSlots = new Object[64];
     private int floorEnd;
 
+    /**
+     * {@link #recordStackFloor16()} with the one step a correct design cannot leave out: finding the current
+     * thread's record stack, here with one {@link ThreadLocal} lookup per call (a method that registers cleanups
+     * runs on any thread, and a panic unwinding it must find them in that thread's stack). Still no invocation to
+     * enter or leave and no check, so a design that keeps its records per thread costs at least this.
+     */
+    @Benchmark
+    public int recordStackThreadFloor16() {
+        int n = sixteen;
+        ThreadRecords records = THREAD_RECORDS.get();
+        Object[] slots = records.slots;
+        int base = records.end;
+        try {
+            for (int i = 0; i < n; i++) {
+                int end = records.end;
+                slots[end] = (Runnable) LoopDeferBenchmark::release;
+                records.end = end + 1;
+            }
+            return n;
+        } finally {
+            for (int end = records.end; end > base; ) {
+                Runnable cleanup = (Runnable) slots[--end];
+                slots[end] = null;
+                records.end = end;
+                cleanup.run();
+            }
+        }
+    }
+
+    /** {@link #recordStackThreadFloor16()}'s per-thread record stack, big enough for its 16 records. */
+    private static final class ThreadRecords {
+        final Object[] slots = new Object[64];
+        int end;
+    }
+
+    private static final ThreadLocal<ThreadRecords> THREAD_RECORDS = ThreadLocal.withInitial(ThreadRecords::new);
+
     /** Guava's Closer, which also closes the rest when one close throws and keeps the suppressed exceptions. */
     @Benchmark
     public int guavaCloser16() throws IOException {
@@ -154,5 +191,9 @@ public class LoopDeferBenchmark extends MicroBenchmark {
         recordStackFloor16();
         check(released == before + 17 + 120 + 48 && floorEnd == 0 && floorSlots[0] == null,
                 "the record stack floor runs every cleanup and empties its slots");
+        recordStackThreadFloor16();
+        ThreadRecords records = THREAD_RECORDS.get();
+        check(released == before + 17 + 120 + 64 && records.end == 0 && records.slots[0] == null,
+                "the per-thread record stack floor runs every cleanup and empties its slots");
     }
 }

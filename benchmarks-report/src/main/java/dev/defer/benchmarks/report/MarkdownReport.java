@@ -29,11 +29,14 @@ final class MarkdownReport {
 
     /**
      * The report, with the sections of the other measurements: the outputs of {@code benchmarks/stack-depth.sh},
-     * {@code benchmarks/startup.sh} and {@code ClassLoadInterleaved}'s JVMs (each empty when the run had none).
+     * {@code benchmarks/startup.sh}, {@code ClassLoadInterleaved}'s and {@code PanicInterleaved}'s JVMs (each empty when the
+     * run had none).
      */
-    String write(List<String> stackDepth, List<String> startupOutput, List<String> classLoadOutput) {
+    String write(List<String> stackDepth, List<String> startupOutput, List<String> classLoadOutput,
+            List<String> panicOutput) {
         StartupSection.Startup startup = StartupSection.parse(startupOutput);
         List<ClassLoadSection.Run> classLoad = ClassLoadSection.parse(classLoadOutput);
+        List<PanicPairedSection.Run> panic = PanicPairedSection.parse(panicOutput);
         line("# Performance");
         line();
         line("The cost of `defer`, `panic` and `recover` beside the hand-written Java they replace and beside Go's own,");
@@ -42,9 +45,10 @@ final class MarkdownReport {
         line("[benchmarks/README.md](../benchmarks/README.md); what the runtime does is in [design.md](design.md).");
         line();
         run();
-        TargetsSection.markdown(TargetsSection.rows(m, startup, classLoad)).forEach(this::line);
+        TargetsSection.markdown(TargetsSection.rows(m, startup, classLoad, panic)).forEach(this::line);
         StartupSection.markdown(startup, info.get("startup_command", "benchmarks/startup.sh")).forEach(this::line);
         ClassLoadSection.markdown(classLoad).forEach(this::line);
+        PanicPairedSection.markdown(panic).forEach(this::line);
         goComparison();
         others();
         chart();

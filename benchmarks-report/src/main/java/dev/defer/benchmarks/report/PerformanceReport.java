@@ -14,6 +14,7 @@ import java.util.List;
  *     [--go benchmarks/target/go-bench.txt] [--info benchmarks/target/run-info.properties]
  *     [--markdown docs/performance.md] [--chart docs/performance.png] [--stack-depth benchmarks/target/stack-depth.txt]
  *     [--startup benchmarks/target/startup.txt] [--class-load benchmarks/target/class-load-interleaved.txt]
+ *     [--panic-paired benchmarks/target/panic-interleaved.txt]
  * </pre>
  *
  * {@code --jmh} is JMH's JSON ({@code -rf json}, with {@code -prof gc} for bytes per operation); {@code --go} the
@@ -21,8 +22,9 @@ import java.util.List;
  * the {@code key=value} file {@code benchmarks/run.sh} writes about the run and the machine. The chart's path is
  * written into the Markdown relative to the Markdown's folder. {@code --stack-depth} is the output of
  * {@code benchmarks/stack-depth.sh}, which becomes the report's "Stack depth" section; {@code --startup} the output
- * of {@code benchmarks/startup.sh}, and {@code --class-load} that of {@code ClassLoadInterleaved}'s JVMs, each
- * headed {@code == JVM n | COMMAND}: the start-up and class-loading targets and their sections.
+ * of {@code benchmarks/startup.sh}, {@code --class-load} that of {@code ClassLoadInterleaved}'s JVMs and
+ * {@code --panic-paired} that of {@code PanicInterleaved}'s, each headed {@code == JVM n | COMMAND}: the start-up,
+ * class-loading and panic targets and their sections.
  */
 public final class PerformanceReport {
     private PerformanceReport() {
@@ -44,6 +46,7 @@ public final class PerformanceReport {
         Path stackDepth = null;
         Path startup = null;
         Path classLoad = null;
+        Path panicPaired = null;
         for (int i = 0; i < args.length; i++) {
             String option = args[i];
             if (i + 1 >= args.length) {
@@ -59,6 +62,7 @@ public final class PerformanceReport {
                 case "--stack-depth" -> stackDepth = value;
                 case "--startup" -> startup = value;
                 case "--class-load" -> classLoad = value;
+                case "--panic-paired" -> panicPaired = value;
                 default -> usage("unknown option " + option);
             }
         }
@@ -77,7 +81,7 @@ public final class PerformanceReport {
                 + (goLines.isEmpty() ? "" : ", " + GoResult.header(goLines).fields().getOrDefault("go", "Go"))
                 + ("quick".equals(runInfo.get("mode")) ? " (quick mode)" : "")).write(chart);
         String text = new MarkdownReport(measurements, runInfo, GoResult.header(goLines), chartLink, markdownDir)
-                .write(lines(stackDepth), lines(startup), lines(classLoad));
+                .write(lines(stackDepth), lines(startup), lines(classLoad), lines(panicPaired));
         Files.createDirectories(markdownDir);
         Files.writeString(markdown, text, StandardCharsets.UTF_8);
         System.out.println("wrote " + markdown + " and " + chart);
@@ -92,7 +96,7 @@ public final class PerformanceReport {
         System.err.println("benchmarks-report: " + problem);
         System.err.println("usage: java -jar benchmarks-report.jar --jmh JMH.json [--go GO.txt] [--info RUN.properties]"
                 + " [--markdown OUT.md] [--chart OUT.png] [--stack-depth STACK-DEPTH.txt] [--startup STARTUP.txt]"
-                + " [--class-load CLASS-LOAD.txt]");
+                + " [--class-load CLASS-LOAD.txt] [--panic-paired PANIC.txt]");
         System.exit(2);
     }
 }

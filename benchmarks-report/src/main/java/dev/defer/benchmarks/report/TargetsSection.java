@@ -25,16 +25,37 @@ final class TargetsSection {
     }
 
     /** Every row, in the table's order. */
-    static List<Row> rows(Measurements m, StartupSection.Startup startup, List<ClassLoadSection.Run> classLoad) {
+    static List<Row> rows(Measurements m, StartupSection.Startup startup, List<ClassLoadSection.Run> classLoad,
+            List<PanicPairedSection.Run> panic) {
         List<Row> rows = new ArrayList<>();
-        Suite.LOOP_GOALS.forEach(r -> rows.add(ratioRow(m, r)));
+        Suite.LOOP_GOALS.forEach(r -> rows.add(withFloor(m, r, ratioRow(m, r))));
         rows.add(startupRow(startup));
         if (startup != null && startup.hasAgentlib()) {
             rows.add(agentlibRow(startup));
         }
         rows.add(classLoadRow(classLoad));
         Suite.EARLIER.forEach(r -> rows.add(ratioRow(m, r)));
+        PanicPairedSection.GOALS.forEach(g -> rows.add(PanicPairedSection.row(panic, g)));
         return rows;
+    }
+
+    /**
+     * The 16-loop-defers row with, beside a verdict other than met, the least any per-thread record stack costs in
+     * the same run ({@link Suite#LOOP_FLOOR}): what says whether the goal is within any such design's reach here.
+     */
+    static Row withFloor(Measurements m, Suite.Ratio goal, Row row) {
+        Optional<Measurements.Measured> floor = m.measure(Suite.LOOP_FLOOR);
+        if (!goal.numerator().equals("LoopDeferBenchmark.loopDefer16") || row.verdict().met() || floor.isEmpty()
+                || row.verdict().state() == Verdict.State.NOT_MEASURED) {
+            return row;
+        }
+        double value = floor.get().medianValue();
+        String note = "the least a per-thread record stack costs, `recordStackThreadFloor16`, is "
+                + MarkdownReport.ratio(value) + " of the deque" + (value > goal.target()
+                        ? ": no design that keeps a thread's records in a heap array meets the goal in this run"
+                        : "");
+        return new Row(row.label(), row.javaCase(), row.reference(), row.measured(), row.range(), row.medians(),
+                row.bytes(), row.target(), row.verdict().withNote(note));
     }
 
     static Row ratioRow(Measurements m, Suite.Ratio ratio) {
@@ -115,9 +136,10 @@ final class TargetsSection {
                 + "interval; for Go the smallest and largest of its samples); *medians* is the ratio of the medians of "
                 + "the measured iterations of all forks (Go: of its samples). The verdict is on the medians, which a few "
                 + "iterations slowed by other processes move less than the means, and needs at least "
-                + Verdict.MIN_FORKS + " forks (start-up: runs; class loading: JVMs). Start-up is in ms of CPU, the "
-                + "difference of two medians (section \"Start-up\"); class loading is paired in one JVM (section "
-                + "\"Class loading, paired\"). Bytes per operation are rounded to whole bytes.");
+                + Verdict.MIN_FORKS + " forks (start-up: runs; class loading and panics: JVMs). Start-up is in ms of "
+                + "CPU, the difference of two medians (section \"Start-up\"); class loading and the panic targets are "
+                + "paired in one JVM (sections \"Class loading, paired\" and \"Panic and recover, paired\"), their "
+                + "*measured* cell each JVM's median ratio. Bytes per operation are rounded to whole bytes.");
         out.add("");
         out.add("| target | Java case | reference | measured | range | medians | bytes/op (Java, reference) | target "
                 + "| verdict |");

@@ -138,7 +138,7 @@ class PerformanceReportTest {
         assertEquals(Verdict.State.MISSED, loop.verdict().state());
         assertEquals("**missed** (bytes)", loop.verdict().markdown());
 
-        Measurements.Measured go = m.measure(Suite.EARLIER.get(4)).orElseThrow();
+        Measurements.Measured go = m.measure(Suite.EARLIER.get(2)).orElseThrow();
         assertEquals(12.0 / 5.8, go.value(), 1e-9, "Go's score is the median of its samples");
         assertEquals(12.0 / 5.0 + 1.0 / 5.0, go.high(), 1e-9, "the range uses Go's smallest sample");
 
@@ -158,9 +158,11 @@ class PerformanceReportTest {
         Files.write(startup, StartupSectionTest.output(30, 70, 85));
         Path classLoad = dir.resolve("class-load-interleaved.txt");
         Files.write(classLoad, ClassLoadSectionTest.output(1.01, 1.05, 0.99));
+        Path panic = dir.resolve("panic-interleaved.txt");
+        Files.write(panic, PanicPairedSectionTest.output(new double[] {1.19, 1.25, 1.13}, new double[] {1.1, 1.1, 1.1}));
         PerformanceReport.main(new String[] {"--jmh", jmhJson().toString(), "--go", go.toString(), "--info",
                 info.toString(), "--markdown", markdown.toString(), "--chart", chart.toString(), "--startup",
-                startup.toString(), "--class-load", classLoad.toString()});
+                startup.toString(), "--class-load", classLoad.toString(), "--panic-paired", panic.toString()});
 
         String text = Files.readString(markdown);
         assertTrue(text.contains("| one defer / try/finally | `OneDeferBenchmark.oneDeferStatic` | "
@@ -177,7 +179,9 @@ class PerformanceReportTest {
                 + "`java -javaagent:defer-agent.jar Empty` | `java Empty` | +55.0 ms |"), text);
         assertTrue(text.contains("| 1.010 (3 JVMs) |"), text);
         assertTrue(text.indexOf("## Targets") < text.indexOf("## Start-up")
-                && text.indexOf("## Start-up") < text.indexOf("## Class loading, paired"), text);
+                && text.indexOf("## Start-up") < text.indexOf("## Class loading, paired")
+                && text.indexOf("## Class loading, paired") < text.indexOf("## Panic and recover, paired"), text);
+        assertTrue(text.contains("| 1.190, 1.250, 1.130 | 1.130–1.250 | 1.190 (3 JVMs) | – | ≤ 1.2 | met |"), text);
         assertTrue(text.contains("the whole run took 12 min 05 s"));
         assertTrue(text.contains("`-javaagent:defer-agent/target/defer-agent.jar`"), "paths relative to the root");
         assertTrue(text.contains("![") && text.contains("](performance.png)"));

@@ -62,13 +62,17 @@ class TargetsSectionTest {
     @Test
     void tableListsTheGoalsThenTheEarlierTargets() {
         Measurements m = loops(3, new double[] {40, 40, 40}, new double[] {60, 60, 60}, 0);
-        List<TargetsSection.Row> rows = TargetsSection.rows(m, null, List.of());
-        assertEquals(Suite.LOOP_GOALS.size() + 2 + Suite.EARLIER.size(), rows.size());
+        List<TargetsSection.Row> rows = TargetsSection.rows(m, null, List.of(), List.of());
+        assertEquals(Suite.LOOP_GOALS.size() + 2 + Suite.EARLIER.size() + PanicPairedSection.GOALS.size(),
+                rows.size());
         assertEquals("met", rows.get(0).verdict().markdown());
         assertEquals("not measured", rows.get(1).verdict().markdown(), "1 loop defer was not run");
         assertTrue(rows.get(2).label().startsWith("start-up") && !rows.get(2).verdict().met());
         assertTrue(rows.get(3).label().startsWith("class loading") && !rows.get(3).verdict().met());
         assertEquals("one defer / try/finally", rows.get(4).label());
+        TargetsSection.Row panic = rows.get(rows.size() - 2);
+        assertTrue(panic.label().contains("`Defer.panic` value), paired in one JVM"), panic.label());
+        assertEquals("not measured", panic.verdict().markdown(), "no PanicInterleaved output");
         List<String> md = TargetsSection.markdown(rows);
         assertEquals("## Targets", md.get(0));
         assertFalse(String.join("\n", md).toLowerCase().contains("issue"), "no internal tracker jargon");
@@ -78,11 +82,38 @@ class TargetsSectionTest {
     void aRunWithTheAgentlibCaseGetsItsOwnStartupRowAfterTheJavaagentOne() {
         Measurements m = loops(3, new double[] {40, 40, 40}, new double[] {60, 60, 60}, 0);
         StartupSection.Startup startup = StartupSection.parse(StartupSectionTest.outputWithAgentlib(35.5, 80, 95.5, 52));
-        List<TargetsSection.Row> rows = TargetsSection.rows(m, startup, List.of());
-        assertEquals(Suite.LOOP_GOALS.size() + 3 + Suite.EARLIER.size(), rows.size());
+        List<TargetsSection.Row> rows = TargetsSection.rows(m, startup, List.of(), List.of());
+        assertEquals(Suite.LOOP_GOALS.size() + 3 + Suite.EARLIER.size() + PanicPairedSection.GOALS.size(),
+                rows.size());
         assertTrue(rows.get(2).label().startsWith("start-up: CPU") && !rows.get(2).verdict().met(), "-javaagent: +60");
         assertTrue(rows.get(3).label().contains("-agentlib:instrument=") && rows.get(3).verdict().met(), "+16.5");
         assertEquals("+16.5 ms", rows.get(3).measured());
         assertTrue(rows.get(4).label().startsWith("class loading"));
+    }
+
+    private static Measurements loopsWithFloor(double[] loop16, double[] deque16, double[] floor) {
+        return new Measurements(List.of(
+                result("LoopDeferBenchmark.loopDefer16", 3, mean(loop16), 0, loop16),
+                result("LoopDeferBenchmark.arrayDeque16", 3, mean(deque16), 88, deque16),
+                result("LoopDeferBenchmark.recordStackThreadFloor16", 3, mean(floor), 0, floor)), List.of());
+    }
+
+    @Test
+    void aMissedLoopGoalSaysWhereThePerThreadFloorStands() {
+        Measurements aboveTheGoal = loopsWithFloor(new double[] {72, 72, 72}, new double[] {60, 60, 60},
+                new double[] {54, 54, 54});
+        List<TargetsSection.Row> rows = TargetsSection.rows(aboveTheGoal, null, List.of(), List.of());
+        assertEquals("**missed** (time; the least a per-thread record stack costs, `recordStackThreadFloor16`, is 0.90 "
+                + "of the deque: no design that keeps a thread's records in a heap array meets the goal in this run)",
+                rows.get(0).verdict().markdown());
+        Measurements belowTheGoal = loopsWithFloor(new double[] {72, 72, 72}, new double[] {60, 60, 60},
+                new double[] {42, 42, 42});
+        assertEquals("**missed** (time; the least a per-thread record stack costs, `recordStackThreadFloor16`, is 0.70 "
+                + "of the deque)", TargetsSection.rows(belowTheGoal, null, List.of(), List.of()).get(0).verdict()
+                .markdown());
+        Measurements met = loopsWithFloor(new double[] {45, 45, 45}, new double[] {60, 60, 60},
+                new double[] {42, 42, 42});
+        assertEquals("met", TargetsSection.rows(met, null, List.of(), List.of()).get(0).verdict().markdown(),
+                "nothing to explain");
     }
 }
