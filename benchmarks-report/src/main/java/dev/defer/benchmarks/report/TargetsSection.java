@@ -40,13 +40,13 @@ final class TargetsSection {
     }
 
     /**
-     * The 16-loop-defers row with, beside a verdict other than met, the least any per-thread record stack costs in
+     * The 16-loop-defers row with, beside a missed verdict, the least any per-thread record stack costs in
      * the same run ({@link Suite#LOOP_FLOOR}): what says whether the goal is within any such design's reach here.
      */
     static Row withFloor(Measurements m, Suite.Ratio goal, Row row) {
         Optional<Measurements.Measured> floor = m.measure(Suite.LOOP_FLOOR);
-        if (!goal.numerator().equals("LoopDeferBenchmark.loopDefer16") || row.verdict().met() || floor.isEmpty()
-                || row.verdict().state() == Verdict.State.NOT_MEASURED) {
+        if (!goal.numerator().equals("LoopDeferBenchmark.loopDefer16") || floor.isEmpty()
+                || row.verdict().state() != Verdict.State.MISSED) {
             return row;
         }
         double value = floor.get().medianValue();

@@ -115,5 +115,12 @@ class TargetsSectionTest {
                 new double[] {42, 42, 42});
         assertEquals("met", TargetsSection.rows(met, null, List.of(), List.of()).get(0).verdict().markdown(),
                 "nothing to explain");
+        Measurements oneFork = new Measurements(List.of(
+                result("LoopDeferBenchmark.loopDefer16", 1, 72, 0, 72),
+                result("LoopDeferBenchmark.arrayDeque16", 1, 60, 88, 60),
+                result("LoopDeferBenchmark.recordStackThreadFloor16", 1, 54, 0, 54)), List.of());
+        assertEquals("not judged: 1 fork, a verdict needs 3 (the medians say missed: time)",
+                TargetsSection.rows(oneFork, null, List.of(), List.of()).get(0).verdict().markdown(),
+                "a run too short to judge says nothing of the floor");
     }
 }
