@@ -60,8 +60,8 @@ public final class DeferAgent {
             transformer.ensureReady();
         }
         transformer.startWorker(instrumentation);
-        Runtime.getRuntime().addShutdownHook(new Thread(new ExitReport(transformer.lost(), instrumentation),
-                "defer-agent report"));
+        // At the JVM's exit, the noted classes not reported yet: the list is the hook's task itself (LostClasses.run).
+        Runtime.getRuntime().addShutdownHook(new Thread(transformer.lost(), "defer-agent report"));
         // Retransformation-capable transformers run after all incapable ones whatever the -javaagent order,
         // so a coverage agent such as JaCoCo (incapable) always sees, and records, the class as compiled: its
         // report, made from the original class files, then matches the execution data. The rewrite is a pure
@@ -72,22 +72,6 @@ public final class DeferAgent {
             System.err.println("defer-agent: active" + (options.allPrefixes.isEmpty() ? ""
                     : ", rewriting every method of " + String.join(", ", options.allPrefixes))
                     + "; " + VerboseText.STRATEGIES);
-        }
-    }
-
-    /** At the JVM's exit, the classes loaded un-rewritten that were not reported yet. A class, not a lambda: see above. */
-    private static final class ExitReport implements Runnable {
-        private final LostClasses lost;
-        private final Instrumentation instrumentation;
-
-        ExitReport(LostClasses lost, Instrumentation instrumentation) {
-            this.lost = lost;
-            this.instrumentation = instrumentation;
-        }
-
-        @Override
-        public void run() {
-            lost.reportAtExit(System.err, instrumentation);
         }
     }
 }

@@ -8,6 +8,8 @@ import java.io.PrintStream;
 import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.Instrumentation;
 import java.security.ProtectionDomain;
+import java.util.function.BiFunction;
+import java.util.function.Predicate;
 
 /**
  * Rewrites {@code @Defers} methods, and the {@code Defer.panic} calls of any class, as classes load. Works on the class bytes alone, never loads a class,
@@ -15,8 +17,12 @@ import java.security.ProtectionDomain;
  * rewrite overflows the loading thread's stack, the {@link RewriteWorker} does it on its own; when even that hand-
  * over overflows, the class is noted in {@link LostClasses} and reported by name if the JVM defines it.
  */
-final class DeferTransformer implements ClassFileTransformer, RewriteWorker.Work, LostClasses.Candidates {
-    /** The {@code all=} prefixes, for the byte test that every class meets. */
+final class DeferTransformer implements ClassFileTransformer, BiFunction<RewriteWorker.Request, PrintStream, byte[]>,
+        Predicate<RewriteWorker.Request> {
+    /**
+     * The {@code all=} prefixes, for the byte test that every class meets; null without {@code all=}, so that
+     * premain loads no class for them.
+     */
     private final ClassPrefixes rewriteAll;
     /**
      * The rewrite, made by {@link #ensureReady} at the first class that needs it (on the worker): premain and the
@@ -33,7 +39,7 @@ final class DeferTransformer implements ClassFileTransformer, RewriteWorker.Work
     private volatile boolean ready;
 
     DeferTransformer(AgentOptions options, PrintStream log) {
-        this.rewriteAll = new ClassPrefixes(options.allPrefixes);
+        this.rewriteAll = options.allPrefixes.isEmpty() ? null : new ClassPrefixes(options.allPrefixes);
         this.scanner = options.verbose ? new MisuseScanner(options.allPrefixes) : null;
         this.options = options;
         this.log = log;
@@ -64,11 +70,25 @@ final class DeferTransformer implements ClassFileTransformer, RewriteWorker.Work
     /**
      * The transformer's own byte test, for {@link LostClasses}, narrowed to classes with {@code @Defers} methods: one
      * lost for its {@code Defer.panic} calls alone works as it is (its traces are trimmed when first read).
+     *
+     * @param noted a class noted as lost: its loader, name and bytes
      */
     @Override
-    public boolean isCandidate(ClassLoader loader, String className, byte[] classFile) {
-        return needsRewrite(loader, className, classFile)
-                && ClassScan.mayHaveDefersMethods(rewriteAll, className, classFile);
+    public boolean test(RewriteWorker.Request noted) {
+        return needsRewrite(noted.loader, noted.className, noted.classFile)
+                && ClassScan.mayHaveDefersMethods(rewriteAll, noted.className, noted.classFile);
+    }
+
+    /**
+     * The {@link RewriteWorker}'s task: {@link #transform(ClassLoader, String, byte[], PrintStream)} on the request.
+     *
+     * @param request the class handed over
+     * @param log where to report
+     * @return the rewritten class, or null when it stays as it is
+     */
+    @Override
+    public byte[] apply(RewriteWorker.Request request, PrintStream log) {
+        return transform(request.loader, request.className, request.classFile, log);
     }
 
     /** The classes loaded un-rewritten because their thread had too little stack even to hand them over. */
@@ -196,8 +216,7 @@ final class DeferTransformer implements ClassFileTransformer, RewriteWorker.Work
      * @param log where to report
      * @return the rewritten class, or null when it stays as it is
      */
-    @Override
-    public byte[] transform(ClassLoader loader, String className, byte[] classFile, PrintStream log) {
+    byte[] transform(ClassLoader loader, String className, byte[] classFile, PrintStream log) {
         if (lost.count != lost.reported) {
             // Not here: this thread may be short of stack, and the report must not be cut in the middle.
             worker.reportLost();

@@ -4,6 +4,7 @@ import java.io.PrintStream;
 import java.lang.instrument.Instrumentation;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Predicate;
 
 /**
  * The classes that a loading thread with almost no stack left could neither rewrite nor hand to the
@@ -18,18 +19,17 @@ final class LostClasses implements Runnable {
     /** How many classes are kept between two reports (a power of two); beyond it, only the count. */
     static final int KEPT = 64;
 
-    /** The transformer's own test, on the bytes: would the class have been rewritten? */
-    interface Candidates {
-        boolean isCandidate(ClassLoader loader, String className, byte[] classFile);
-    }
-
     final String[] names = new String[KEPT];
     final ClassLoader[] loaders = new ClassLoader[KEPT];
     final byte[][] classFiles = new byte[KEPT][];
     /** Written under the monitor; volatile so that the check made at every class load needs no lock. */
     volatile int count;
     int reported;
-    private final Candidates candidates;
+    /**
+     * The transformer's own test, on a noted class's loader, name and bytes: would it have been rewritten? A JDK
+     * interface rather than one of the agent's, for start-up (see {@link #run}).
+     */
+    private final Predicate<RewriteWorker.Request> candidates;
     private final PrintStream log;
     /** Set by premain; null in unit tests, where every note is reported. */
     private volatile Instrumentation instrumentation;
@@ -40,7 +40,7 @@ final class LostClasses implements Runnable {
      * @param candidates tells the classes that needed the rewrite from the others (most classes, hidden ones
      *     too), which lose nothing when defined unchanged and are not reported
      */
-    LostClasses(Candidates candidates, PrintStream log) {
+    LostClasses(Predicate<RewriteWorker.Request> candidates, PrintStream log) {
         this.candidates = candidates;
         this.log = log;
     }
@@ -53,18 +53,22 @@ final class LostClasses implements Runnable {
     }
 
     /**
-     * The {@link RewriteWorker}'s report task: {@link #report} to the agent's log. This class is the task itself,
-     * not a lambda or a small class of its own, as premain makes it: each class the agent loads at start-up, and
-     * the JVM's first lambda even more, costs every JVM start CPU time.
+     * The {@link RewriteWorker}'s report task, and the JVM exit's (a shutdown hook): {@link #report} to the agent's
+     * log, then {@link #reportPending}. This class is both tasks itself, not a lambda or a small class of its own, as
+     * premain makes them: each class the agent loads at start-up, and the JVM's first lambda even more, costs every
+     * JVM start CPU time.
      */
     @Override
     public void run() {
         report(log, instrumentation);
+        if (instrumentation != null) {
+            reportPending(log, instrumentation);
+        }
     }
 
     /**
      * Reports the classes noted since the last call that were defined un-rewritten; the others are kept for
-     * {@link #reportAtExit}. Prints outside the monitor, which a loading thread short of stack may be waiting for.
+     * {@link #reportPending}. Prints outside the monitor, which a loading thread short of stack may be waiting for.
      *
      * @param log where the agent reports
      * @param instrumentation to tell a defined class from a failed load, or null to report every note
@@ -87,7 +91,7 @@ final class LostClasses implements Runnable {
                 names[slot] = null;
                 loaders[slot] = null;
                 classFiles[slot] = null;
-                if (!candidates.isCandidate(loader, name, classFile)) {
+                if (!candidates.test(new RewriteWorker.Request(loader, name, classFile))) {
                     continue;
                 }
                 if (instrumentation == null || isDefined(instrumentation, loader, name)) {
@@ -104,22 +108,22 @@ final class LostClasses implements Runnable {
     }
 
     /**
-     * At the JVM's exit: reports the noted classes that were defined after all.
+     * Reports the classes kept by {@link #report} (not defined then) that have been defined since, and forgets
+     * them; the others stay kept. At the JVM's exit every load has ended, so a class still not defined never was.
      *
      * @param log where the agent reports
      * @param instrumentation to tell a defined class from a failed load
      */
-    void reportAtExit(PrintStream log, Instrumentation instrumentation) {
-        report(log, instrumentation);
+    void reportPending(PrintStream log, Instrumentation instrumentation) {
         List<String> lines = new ArrayList<>();
         synchronized (this) {
-            for (int i = 0; i < pendingNames.size(); i++) {
+            for (int i = pendingNames.size() - 1; i >= 0; i--) {
                 if (isDefined(instrumentation, pendingLoaders.get(i), pendingNames.get(i))) {
-                    lines.add(line(pendingNames.get(i)));
+                    lines.add(0, line(pendingNames.get(i)));
+                    pendingNames.remove(i);
+                    pendingLoaders.remove(i);
                 }
             }
-            pendingNames.clear();
-            pendingLoaders.clear();
         }
         for (String line : lines) {
             log.println(line);

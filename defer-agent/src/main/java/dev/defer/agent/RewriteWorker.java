@@ -3,6 +3,7 @@ package dev.defer.agent;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.util.function.BiFunction;
 
 /**
  * A daemon thread with a large stack that rewrites a class for a loading thread whose own stack overflowed in the
@@ -20,11 +21,6 @@ import java.nio.charset.StandardCharsets;
 final class RewriteWorker implements Runnable {
     /** The worker's stack: 64 times a default thread's, reserved but not committed until used. */
     static final long STACK_BYTES = 64L << 20;
-
-    /** The work done for a request: the transformer's own rewrite, logging to the stream it is given. */
-    interface Work {
-        byte[] transform(ClassLoader loader, String className, byte[] classFile, PrintStream log);
-    }
 
     /** One class handed over, with its answer. */
     static final class Request {
@@ -53,7 +49,12 @@ final class RewriteWorker implements Runnable {
         }
     }
 
-    private final Work work;
+    /**
+     * The work done for a request: the transformer's own rewrite of the request's class, logging to the stream it is
+     * given, and returning the rewritten class or null. A JDK interface rather than one of the agent's: premain makes
+     * the worker, and each class the agent loads then costs every JVM start.
+     */
+    private final BiFunction<Request, PrintStream, byte[]> work;
     private final Runnable lostReport;
     private final PrintStream log;
     private final boolean verbose;
@@ -71,7 +72,7 @@ final class RewriteWorker implements Runnable {
      * @param log where the worker prints the lines of each request
      * @param verbose whether to say so of each class it rewrites
      */
-    RewriteWorker(Work work, Runnable lostReport, PrintStream log, boolean verbose) {
+    RewriteWorker(BiFunction<Request, PrintStream, byte[]> work, Runnable lostReport, PrintStream log, boolean verbose) {
         this.work = work;
         this.verbose = verbose;
         this.lostReport = lostReport;
@@ -210,7 +211,7 @@ final class RewriteWorker implements Runnable {
 
     private byte[] rewrite(Request request, PrintStream buffer) {
         try {
-            return work.transform(request.loader, request.className, request.classFile, buffer);
+            return work.apply(request, buffer);
         } catch (StackOverflowError e) {
             buffer.println("defer-agent: cannot rewrite " + request.displayName() + ", left unchanged"
                     + " (its Defer.defer calls will throw IllegalStateException): the rewrite overflowed even the"

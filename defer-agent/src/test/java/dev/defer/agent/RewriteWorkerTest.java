@@ -9,7 +9,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.lang.instrument.Instrumentation;
+import java.lang.reflect.Proxy;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -71,7 +75,7 @@ class RewriteWorkerTest {
         CountDownLatch started = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
         byte[] answer = {1, 2, 3};
-        RewriteWorker worker = new RewriteWorker((loader, name, classFile, out) -> {
+        RewriteWorker worker = new RewriteWorker((request, out) -> {
             started.countDown();
             try {
                 release.await();
@@ -100,8 +104,8 @@ class RewriteWorkerTest {
 
     @Test
     void aWorkThatOverflowsOrFailsIsReportedAndTheWorkerCarriesOn() {
-        RewriteWorker worker = new RewriteWorker((loader, name, classFile, out) -> {
-            if ("test/Deep".equals(name)) {
+        RewriteWorker worker = new RewriteWorker((request, out) -> {
+            if ("test/Deep".equals(request.className)) {
                 throw new StackOverflowError();
             }
             throw new OutOfMemoryError("injected");
@@ -168,6 +172,36 @@ class RewriteWorkerTest {
         assertFalse(report.contains("a class"), report);
         err.reset();
         lost.report(log, null);
+        assertEquals("", log(), "reported once");
+    }
+
+    @Test
+    void aLostClassDefinedAfterTheFirstReportIsReportedByALaterOneOrAtExitOnce() {
+        LostClasses lost = new DeferTransformer(AgentOptions.parse(""), log).lost();
+        List<Class<?>> defined = new ArrayList<>();
+        // The one method the list asks of the JVM: the classes a loader has loaded so far.
+        Instrumentation jvm = (Instrumentation) Proxy.newProxyInstance(getClass().getClassLoader(),
+                new Class<?>[] {Instrumentation.class}, (proxy, method, args) -> {
+                    if (!method.getName().equals("getInitiatedClasses")) {
+                        throw new UnsupportedOperationException(method.getName());
+                    }
+                    return defined.toArray(new Class<?>[0]);
+                });
+        lost.setInstrumentation(jvm);
+        // Any class of an application's package and loader (the agent's own packages are never rewritten).
+        Class<?> type = Test.class;
+        String name = type.getName().replace('.', '/');
+        lost.names[0] = name;
+        lost.loaders[0] = type.getClassLoader();
+        lost.classFiles[0] = TestClasses.sample(name, 0);
+        lost.count++;
+        lost.run();
+        assertEquals("", log(), "still loading: nothing to say yet");
+        defined.add(type);
+        lost.run();
+        assertTrue(log().startsWith("defer-agent: cannot rewrite " + type.getName() + ", left unchanged"), log());
+        err.reset();
+        lost.run();
         assertEquals("", log(), "reported once");
     }
 }

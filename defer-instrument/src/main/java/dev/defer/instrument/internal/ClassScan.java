@@ -56,13 +56,13 @@ public final class ClassScan {
      * {@code Instrumenter.mayNeedRewrite}, for a caller that has not loaded the rewrite: in an {@code all=} package
      * or {@link #mayNeedRewrite(byte[])}, and not rewritten yet.
      *
-     * @param rewriteAll the {@code all=} prefixes
+     * @param rewriteAll the {@code all=} prefixes, or null when there are none
      * @param internalName the class's internal name, or null if unknown
      * @param classFile the class file's bytes
      * @return false when the rewrite would certainly change nothing
      */
     public static boolean mayNeedRewrite(Predicate<String> rewriteAll, String internalName, byte[] classFile) {
-        boolean candidate = internalName != null && rewriteAll.test(internalName) || mayNeedRewrite(classFile);
+        boolean candidate = inAll(rewriteAll, internalName) || mayNeedRewrite(classFile);
         return candidate && !isRewritten(classFile);
     }
 
@@ -70,13 +70,18 @@ public final class ClassScan {
      * {@code Instrumenter.mayHaveDefersMethods}, for a caller that has not loaded the rewrite: in an {@code all=}
      * package, or its bytes mention {@code @Defers}.
      *
-     * @param rewriteAll the {@code all=} prefixes
+     * @param rewriteAll the {@code all=} prefixes, or null when there are none
      * @param internalName the class's internal name, or null if unknown
      * @param classFile the class file's bytes
      * @return false when the class certainly has no {@code @Defers} method
      */
     public static boolean mayHaveDefersMethods(Predicate<String> rewriteAll, String internalName, byte[] classFile) {
-        return internalName != null && rewriteAll.test(internalName) || mentionsDefers(classFile);
+        return inAll(rewriteAll, internalName) || mentionsDefers(classFile);
+    }
+
+    /** Null prefixes are none: the agent then loads no class for them at start-up. */
+    private static boolean inAll(Predicate<String> rewriteAll, String internalName) {
+        return rewriteAll != null && internalName != null && rewriteAll.test(internalName);
     }
 
     /**
