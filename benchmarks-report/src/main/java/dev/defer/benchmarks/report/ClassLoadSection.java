@@ -1,11 +1,13 @@
 package dev.defer.benchmarks.report;
 
+import static dev.defer.benchmarks.report.PairedJvms.median;
+import static dev.defer.benchmarks.report.PairedJvms.ratio;
+
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.function.ToDoubleFunction;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -16,7 +18,6 @@ import java.util.regex.Pattern;
  * paired defer agent / no-op agent.
  */
 final class ClassLoadSection {
-    private static final Pattern HEADER = Pattern.compile("^== (.+?) \\| (.*)$");
     private static final Pattern COUNTS = Pattern.compile("^(\\d+) classes of (\\d+) bytes on average, (\\d+) counted.*$");
     private static final Pattern MODE = Pattern.compile(
             "^(no agent|no-op agent|defer agent)\\s+median\\s+([0-9.]+) ms\\s+min\\s+([0-9.]+) ms\\s+([0-9.]+) us/class"
@@ -63,7 +64,7 @@ final class ClassLoadSection {
         for (String raw : lines) {
             String line = raw.trim();
             Matcher m;
-            if ((m = HEADER.matcher(line)).matches()) {
+            if ((m = PairedJvms.HEADER.matcher(line)).matches()) {
                 addRun(runs, label, command, classes, shots, modes, paired, transform);
                 label = m.group(1);
                 command = m.group(2);
@@ -93,18 +94,9 @@ final class ClassLoadSection {
         }
     }
 
-    /** The median over the JVMs of one figure. */
-    static double median(List<Run> runs, ToDoubleFunction<Run> figure) {
-        return GoResult.median(runs.stream().mapToDouble(figure).toArray());
-    }
-
     /** The verdict on the median over the JVMs of the paired defer agent / no-op agent. */
     static Verdict verdict(List<Run> runs) {
-        if (runs.isEmpty()) {
-            return Verdict.NOT_MEASURED;
-        }
-        boolean met = median(runs, Run::deferOverNoop) <= Suite.CLASS_LOAD_GOAL;
-        return Verdict.of(met ? List.of() : List.of("time"), runs.size(), runs.size() == 1 ? "JVM" : "JVMs");
+        return PairedJvms.verdict(runs, Run::deferOverNoop, Suite.CLASS_LOAD_GOAL);
     }
 
     /** The section's Markdown lines; none when the run did not measure it. */
@@ -159,9 +151,5 @@ final class ClassLoadSection {
     private static String nanos(Run r) {
         Double ns = r.transformNanos().get("defer agent");
         return ns == null ? "–" : String.format(Locale.ROOT, "%.0f ns", ns);
-    }
-
-    static String ratio(double v) {
-        return String.format(Locale.ROOT, "%.3f", v);
     }
 }

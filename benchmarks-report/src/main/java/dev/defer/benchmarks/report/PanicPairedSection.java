@@ -1,5 +1,8 @@
 package dev.defer.benchmarks.report;
 
+import static dev.defer.benchmarks.report.PairedJvms.median;
+import static dev.defer.benchmarks.report.PairedJvms.ratio;
+
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,7 +20,6 @@ import java.util.regex.Pattern;
  * the cost of recovering.
  */
 final class PanicPairedSection {
-    private static final Pattern HEADER = Pattern.compile("^== (.+?) \\| (.*)$");
     private static final Pattern ROUNDS = Pattern.compile("^PanicInterleaved: (\\d+) rounds of (\\d+) calls per case "
             + "\\((\\d+) counted\\).*$");
     private static final Pattern CASE = Pattern.compile("^(panicRecover|throwCatchPanic|exceptionRecover"
@@ -68,7 +70,7 @@ final class PanicPairedSection {
         for (String raw : lines) {
             String line = raw.trim();
             Matcher m;
-            if ((m = HEADER.matcher(line)).matches()) {
+            if ((m = PairedJvms.HEADER.matcher(line)).matches()) {
                 addRun(runs, label, command, counted, nanos, ratios);
                 label = m.group(1);
                 command = m.group(2);
@@ -96,18 +98,9 @@ final class PanicPairedSection {
         }
     }
 
-    /** The median over the JVMs of one figure. */
-    static double median(List<Run> runs, ToDoubleFunction<Run> figure) {
-        return GoResult.median(runs.stream().mapToDouble(figure).toArray());
-    }
-
     /** The verdict on the median over the JVMs of the goal's paired ratio. */
     static Verdict verdict(List<Run> runs, Goal goal) {
-        if (runs.isEmpty()) {
-            return Verdict.NOT_MEASURED;
-        }
-        boolean met = median(runs, goal.ratio()) <= goal.target();
-        return Verdict.of(met ? List.of() : List.of("time"), runs.size(), runs.size() == 1 ? "JVM" : "JVMs");
+        return PairedJvms.verdict(runs, goal.ratio(), goal.target());
     }
 
     /** The goal's row in the targets table. */
@@ -120,18 +113,8 @@ final class PanicPairedSection {
             return new TargetsSection.Row(goal.label(), java, reference, "–", "–", "–", "–", target,
                     Verdict.NOT_MEASURED);
         }
-        List<String> each = new ArrayList<>();
-        double low = Double.POSITIVE_INFINITY;
-        double high = Double.NEGATIVE_INFINITY;
-        for (Run r : runs) {
-            double v = goal.ratio().applyAsDouble(r);
-            each.add(ratio(v));
-            low = Math.min(low, v);
-            high = Math.max(high, v);
-        }
-        return new TargetsSection.Row(goal.label(), java, reference, String.join(", ", each),
-                runs.size() == 1 ? "–" : ratio(low) + "–" + ratio(high),
-                ratio(median(runs, goal.ratio())) + " (" + runs.size() + (runs.size() == 1 ? " JVM)" : " JVMs)"),
+        PairedJvms.Cells cells = PairedJvms.cells(runs, goal.ratio());
+        return new TargetsSection.Row(goal.label(), java, reference, cells.measured(), cells.range(), cells.medians(),
                 "–", target, verdict(runs, goal));
     }
 
@@ -166,9 +149,5 @@ final class PanicPairedSection {
                 + ratio(median(runs, Run::exceptionRatio)) + "** |");
         out.add("");
         return out;
-    }
-
-    static String ratio(double v) {
-        return String.format(Locale.ROOT, "%.3f", v);
     }
 }

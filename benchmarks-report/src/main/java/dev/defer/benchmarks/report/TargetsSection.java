@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.stream.Collectors;
 
 /**
  * The "Targets" section: the goals for loop defers, start-up and class loading, then the earlier targets that stay
@@ -101,17 +100,12 @@ final class TargetsSection {
         String label = "class loading, defer agent / no-op agent (5,000 classes without @Defers, paired in one JVM)";
         String java = "`ClassLoadInterleaved`: defer agent";
         String reference = "no-op agent";
-        String target = "≤ " + ClassLoadSection.ratio(Suite.CLASS_LOAD_GOAL);
+        String target = "≤ " + PairedJvms.ratio(Suite.CLASS_LOAD_GOAL);
         if (runs.isEmpty()) {
             return new Row(label, java, reference, "–", "–", "–", "–", target, Verdict.NOT_MEASURED);
         }
-        String each = runs.stream().map(r -> ClassLoadSection.ratio(r.deferOverNoop())).collect(Collectors.joining(", "));
-        double low = runs.stream().mapToDouble(ClassLoadSection.Run::deferOverNoop).min().orElse(Double.NaN);
-        double high = runs.stream().mapToDouble(ClassLoadSection.Run::deferOverNoop).max().orElse(Double.NaN);
-        String range = runs.size() == 1 ? "–" : ClassLoadSection.ratio(low) + "–" + ClassLoadSection.ratio(high);
-        return new Row(label, java, reference, each, range,
-                ClassLoadSection.ratio(ClassLoadSection.median(runs, ClassLoadSection.Run::deferOverNoop)) + " ("
-                        + runs.size() + (runs.size() == 1 ? " JVM)" : " JVMs)"),
+        PairedJvms.Cells cells = PairedJvms.cells(runs, ClassLoadSection.Run::deferOverNoop);
+        return new Row(label, java, reference, cells.measured(), cells.range(), cells.medians(),
                 bytesPerClass(runs, "defer agent") + ", " + bytesPerClass(runs, "no-op agent") + " per class", target,
                 ClassLoadSection.verdict(runs));
     }
@@ -119,7 +113,7 @@ final class TargetsSection {
     private static String bytesPerClass(List<ClassLoadSection.Run> runs, String mode) {
         List<ClassLoadSection.Run> with = runs.stream().filter(r -> r.modes().containsKey(mode)).toList();
         return with.isEmpty() ? "–" : MarkdownReport.bytes(
-                ClassLoadSection.median(with, r -> r.modes().get(mode).bytesPerClass()));
+                PairedJvms.median(with, r -> r.modes().get(mode).bytesPerClass()));
     }
 
     /** The section's Markdown lines. */
