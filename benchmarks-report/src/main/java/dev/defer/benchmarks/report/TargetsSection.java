@@ -39,13 +39,16 @@ final class TargetsSection {
     }
 
     /**
-     * The 16-loop-defers row with, beside a missed verdict, the least any per-thread record stack costs in
-     * the same run ({@link Suite#LOOP_FLOOR}): what says whether the goal is within any such design's reach here.
+     * A loop goal's row; that of {@link Suite#LOOP16_GOAL} with, beside a missed verdict, the least any per-thread
+     * record stack costs in the same run ({@link Suite#LOOP_FLOOR}): what says whether the goal is within any such
+     * design's reach here.
      */
     static Row withFloor(Measurements m, Suite.Ratio goal, Row row) {
+        if (!goal.equals(Suite.LOOP16_GOAL) || row.verdict().state() != Verdict.State.MISSED) {
+            return row;
+        }
         Optional<Measurements.Measured> floor = m.measure(Suite.LOOP_FLOOR);
-        if (!goal.numerator().equals("LoopDeferBenchmark.loopDefer16") || floor.isEmpty()
-                || row.verdict().state() != Verdict.State.MISSED) {
+        if (floor.isEmpty()) {
             return row;
         }
         double value = floor.get().medianValue();
