@@ -71,8 +71,8 @@ final class MarkdownReport {
         String data = info.get("data_dir");   // relative to the working directory, the repository's root
         if (data != null && markdownDir != null) {
             String link = markdownDir.relativize(java.nio.file.Path.of(data).toAbsolutePath()).toString();
-            row("raw results", "[" + link + "/](" + link + "/): JMH's JSON, Go's output, the start-up, class-loading and "
-                    + "stack-depth outputs, the run's record");
+            row("raw results", "[" + link + "/](" + link + "/): JMH's JSON, Go's output, the start-up, class-loading, "
+                    + "panic and stack-depth outputs, the run's record");
         }
         String commit = info.get("commit");
         if (commit != null) {
