@@ -180,24 +180,29 @@ for ((attempt = 1; ; attempt++)); do
   sleep 30
 done
 
+# A paired measurement: JVMS runs of the command, each block headed "== JVM n | COMMAND" in OUT (the report's
+# PairedJvms reads them), the command recorded in the run's record under KEY.
+# Usage: paired_jvms WHAT KEY JVMS OUT COMMAND...
+paired_jvms() {
+  local what=$1 key=$2 jvms=$3 out=$4
+  shift 4
+  echo "${key}_command=$(relative "$@") ($jvms JVMs)" >> "$INFO"
+  for ((jvm = 1; jvm <= jvms; jvm++)); do
+    echo "== $what, paired, JVM $jvm of $jvms: $(relative "$@")"
+    { echo "== JVM $jvm | $(relative "$@")"; "$@" 2>&1; } | tee -a "$out"
+  done
+}
+
 # 3b. Class loading paired in one JVM, the figure for the defer agent / no-op agent target: JMH's separate forks
 # of the same cases differ by more than the agent costs when the machine's load changes (benchmarks/README.md).
 if [ "$MODE" != partial ]; then
-  echo "class_load_command=$(relative "${CLASS_LOAD_CMD[@]}") ($CLASS_LOAD_JVMS JVMs)" >> "$INFO"
-  for ((jvm = 1; jvm <= CLASS_LOAD_JVMS; jvm++)); do
-    echo "== class loading, paired, JVM $jvm of $CLASS_LOAD_JVMS: $(relative "${CLASS_LOAD_CMD[@]}")"
-    { echo "== JVM $jvm | $(relative "${CLASS_LOAD_CMD[@]}")"; "${CLASS_LOAD_CMD[@]}" 2>&1; } | tee -a "$CLASS_LOAD_TXT"
-  done
+  paired_jvms "class loading" class_load "$CLASS_LOAD_JVMS" "$CLASS_LOAD_TXT" "${CLASS_LOAD_CMD[@]}"
 fi
 
 # 3c. The panic targets paired in one JVM: JMH's separate forks of these cases, each about 90% in fillInStackTrace,
 # differ from fork to fork by more than recovering costs (benchmarks/README.md).
 if [ "$MODE" != partial ]; then
-  echo "panic_command=$(relative "${PANIC_CMD[@]}") ($PANIC_JVMS JVMs)" >> "$INFO"
-  for ((jvm = 1; jvm <= PANIC_JVMS; jvm++)); do
-    echo "== panics, paired, JVM $jvm of $PANIC_JVMS: $(relative "${PANIC_CMD[@]}")"
-    { echo "== JVM $jvm | $(relative "${PANIC_CMD[@]}")"; "${PANIC_CMD[@]}" 2>&1; } | tee -a "$PANIC_TXT"
-  done
+  paired_jvms panics panic "$PANIC_JVMS" "$PANIC_TXT" "${PANIC_CMD[@]}"
 fi
 
 # 3d. Stack depth per strategy (not a time: levels before the stack overflows), except in a partial run.
