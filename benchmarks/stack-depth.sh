@@ -4,8 +4,9 @@
 #   fresh JVM, 1 MB (the default thread stack): default flags; -XX:-BackgroundCompilation (a method waits for
 #   its compiled code, so the result does not depend on how busy the machine is); -Xint; -Xcomp. One JVM per
 #   shape, so that each meets the runtime as cold as a fresh program does.
-#   warmed up (every shape run 200 levels deep 20,000 times first), 16 MB: C1 only (-XX:TieredStopAtLevel=3)
-#   and C2 only (-XX:-TieredCompilation), in levels per MB.
+#   warmed up (every shape run 200 levels deep 20,000 times first; the best of three rounds), 16 MB: default
+#   flags (tiered, as a warmed-up program runs: C2's code at the top), C1 only (-XX:TieredStopAtLevel=3) and
+#   C2 only (-XX:-TieredCompilation), in levels per MB.
 # Usage: benchmarks/stack-depth.sh   (from anywhere; JAVA chooses the java command). Prints a line
 #   # DATE, commit, java -version, load average
 # then one block per mode:
@@ -36,5 +37,6 @@ fresh "default flags"
 fresh "-XX:-BackgroundCompilation" -XX:-BackgroundCompilation
 fresh "-Xint" -Xint
 fresh "-Xcomp" -Xcomp
+warm "default flags (tiered: C1, then C2)"
 warm "C1 (-XX:TieredStopAtLevel=3)" -XX:TieredStopAtLevel=3
 warm "C2 (-XX:-TieredCompilation)" -XX:-TieredCompilation

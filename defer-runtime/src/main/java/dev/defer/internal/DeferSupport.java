@@ -53,26 +53,9 @@ public final class DeferSupport {
      * @return the invocation, to pass to every other call
      */
     public static Invocation enter(Class<?> owner, String method) {
-        // The common case is written out here rather than called: see "Stack depth" in docs/design.md.
-        if (!FirstUse.prepared) {
-            FirstUse.prepare();
-        }
-        DeferThread thread = DeferThread.current();
-        Invocation below = thread.top;
-        Invocation invocation = below == null ? thread.bottom : below.above;
-        if (invocation == null) {
-            return thread.enter(owner, method);
-        }
-        // DeferThread.prepare's writes: a reused object may be one an abnormal exit left behind.
-        int base = below == null ? 0 : below.end;
-        invocation.owner = owner;
-        invocation.method = method;
-        invocation.recordStackBase = base;
-        invocation.end = base;
-        invocation.primitive = 0L;
-        invocation.reference = null;
-        thread.top = invocation;
-        return invocation;
+        // A call, not inlined into the rewritten method: see OutOfLine. (The first use's test is there too: a
+        // test here would be one more uncommon trap in the rewritten method's compiled code.)
+        return OutOfLine.enter(owner, method);
     }
 
     /**
@@ -97,11 +80,16 @@ public final class DeferSupport {
      * @param invocation the invocation that registers it
      */
     public static void deferStacked(Deferred call, Invocation invocation) {
-        // Invocation.push's common case, written out here: see "Stack depth" in docs/design.md.
+        // Invocation.push's common case, written out here: see "Stack depth" in docs/design.md. One test: the
+        // mask makes the limit 0 unless the invocation is the thread's top (an invocation above ended
+        // abnormally), so the rare cases share the room's branch. A branch C2 never saw taken is an uncommon
+        // trap, which keeps every live value of every inlined frame in the compiled frame; a second one made a
+        // recursive method's frame a quarter larger.
         DeferThread thread = invocation.thread;
         Object[] slots = thread.slots;
         int index = invocation.end;
-        if (call == null || index >= slots.length || thread.top != invocation) {
+        int limit = slots.length & invocation.topMask;
+        if (call == null || index >= limit) {
             pushSlowly(invocation, DeferRecord.NO_ARGUMENTS, call, null, null);
         } else {
             slots[index] = call;
@@ -121,7 +109,8 @@ public final class DeferSupport {
         DeferThread thread = invocation.thread;
         Object[] slots = thread.slots;
         int index = invocation.end;
-        if (call == null || index > slots.length - 3 || thread.top != invocation) {
+        int limit = slots.length & invocation.topMask;
+        if (call == null || index > limit - 3) {
             pushSlowly(invocation, DeferRecord.ONE_ARGUMENT, call, a, null);
         } else {
             slots[index] = call;
@@ -144,7 +133,8 @@ public final class DeferSupport {
         DeferThread thread = invocation.thread;
         Object[] slots = thread.slots;
         int index = invocation.end;
-        if (call == null || index > slots.length - 4 || thread.top != invocation) {
+        int limit = slots.length & invocation.topMask;
+        if (call == null || index > limit - 4) {
             pushSlowly(invocation, DeferRecord.TWO_ARGUMENTS, call, a, b);
         } else {
             slots[index] = call;
@@ -279,11 +269,15 @@ public final class DeferSupport {
         DeferThread thread = invocation.thread;
         if (invocation.end != invocation.recordStackBase || thread.slots.length > DeferThread.RECORD_STACK_LIMIT) {
             // The run loop called from here: a deferred call that fails shows two runtime frames, not four.
-            finish(invocation);
+            OutOfLine.finish(invocation);
             return;
         }
         // Invocation.pop's writes, written out here: see "Stack depth" in docs/design.md.
-        thread.top = invocation.below;
+        Invocation below = invocation.below;
+        thread.top = below;
+        if (below != null) {
+            below.topMask = -1;
+        }
         invocation.reference = null;
         invocation.owner = null;
         invocation.method = null;
@@ -303,7 +297,11 @@ public final class DeferSupport {
             return (int) leave(value, invocation);
         }
         // Invocation.pop's writes, written out here: see "Stack depth" in docs/design.md.
-        thread.top = invocation.below;
+        Invocation below = invocation.below;
+        thread.top = below;
+        if (below != null) {
+            below.topMask = -1;
+        }
         invocation.reference = null;
         invocation.owner = null;
         invocation.method = null;
@@ -323,7 +321,11 @@ public final class DeferSupport {
             return leave(value, invocation);
         }
         // Invocation.pop's writes, written out here: see "Stack depth" in docs/design.md.
-        thread.top = invocation.below;
+        Invocation below = invocation.below;
+        thread.top = below;
+        if (below != null) {
+            below.topMask = -1;
+        }
         invocation.reference = null;
         invocation.owner = null;
         invocation.method = null;
@@ -343,7 +345,11 @@ public final class DeferSupport {
             return Float.intBitsToFloat((int) leave(Float.floatToRawIntBits(value), invocation));
         }
         // Invocation.pop's writes, written out here: see "Stack depth" in docs/design.md.
-        thread.top = invocation.below;
+        Invocation below = invocation.below;
+        thread.top = below;
+        if (below != null) {
+            below.topMask = -1;
+        }
         invocation.reference = null;
         invocation.owner = null;
         invocation.method = null;
@@ -363,7 +369,11 @@ public final class DeferSupport {
             return Double.longBitsToDouble(leave(Double.doubleToRawLongBits(value), invocation));
         }
         // Invocation.pop's writes, written out here: see "Stack depth" in docs/design.md.
-        thread.top = invocation.below;
+        Invocation below = invocation.below;
+        thread.top = below;
+        if (below != null) {
+            below.topMask = -1;
+        }
         invocation.reference = null;
         invocation.owner = null;
         invocation.method = null;
@@ -383,10 +393,14 @@ public final class DeferSupport {
         if (invocation.end != invocation.recordStackBase || thread.slots.length > DeferThread.RECORD_STACK_LIMIT) {
             invocation.reference = value;
             // The run loop called from here, with nothing live after it: see exitVoid.
-            return finish(invocation);
+            return OutOfLine.finish(invocation);
         }
         // Invocation.pop's writes, written out here: see "Stack depth" in docs/design.md.
-        thread.top = invocation.below;
+        Invocation below = invocation.below;
+        thread.top = below;
+        if (below != null) {
+            below.topMask = -1;
+        }
         invocation.reference = null;
         invocation.owner = null;
         invocation.method = null;
@@ -411,7 +425,7 @@ public final class DeferSupport {
             return bits;
         }
         invocation.primitive = bits;
-        finish(invocation);
+        OutOfLine.finish(invocation);
         return invocation.primitive;
     }
 
@@ -559,6 +573,11 @@ public final class DeferSupport {
                 if (thrown != null) {
                     thrown = invocation.runUnwound(t, thrown);
                 }
+                // An open-coded method's invocation joins above the invocation whose body called it.
+                Invocation covered = t.top;
+                if (covered != null) {
+                    covered.topMask = 0;
+                }
                 t.top = invocation;
             }
             if (thrown != null) {
@@ -633,7 +652,11 @@ public final class DeferSupport {
             invocation.recoveredPanic = null;
             // Left on the stack only when something escaped with calls still to run, here or above.
             if (done || invocation.end == invocation.recordStackBase && t.top == invocation) {
-                t.top = invocation.below;
+                Invocation below = invocation.below;
+                t.top = below;
+                if (below != null) {
+                    below.topMask = -1;
+                }
                 invocation.owner = null;
                 invocation.method = null;
                 if (t.slots.length > DeferThread.RECORD_STACK_LIMIT) {
@@ -891,91 +914,6 @@ public final class DeferSupport {
         return PanicSites.link(caller, name, type);
     }
 
-    /**
-     * The run loop of a normal return with records to run: {@link #finish(Throwable, Invocation, int)}'s work
-     * for that case alone, small enough for C2 to inline into the exit and so into the rewritten method (the
-     * full {@code finish} is too big to inline: a call, a {@code try}/{@code finally} and the resets of a
-     * panic's fields at every exit). It is named {@code finish} too, as {@link Recovery} knows the run loop's
-     * frame by that name. A throwing deferred call turns the return into a panic: the full {@code finish}
-     * runs the rest, as it would have. So does everything rare: an invocation above that ended abnormally,
-     * a record stack to trim.
-     *
-     * @param invocation the invocation that ends, its result slot already written
-     * @return the reference result slot after the deferred calls ran (null for other results)
-     */
-    @SuppressWarnings({"unchecked", "rawtypes"})
-    private static Object finish(Invocation invocation) {
-        DeferThread t = invocation.thread;
-        Object[] slots = t.slots;
-        if (t.top != invocation || slots.length > DeferThread.RECORD_STACK_LIMIT) {
-            return finish(null, invocation, OBJECT_RESULT);
-        }
-        Invocation outer = t.finishing;
-        if (invocation.finishingBelow != outer) {
-            invocation.finishingBelow = outer;
-        }
-        t.finishing = invocation;
-        int base = invocation.recordStackBase;
-        int end = invocation.end;
-        int index = end;
-        try {
-            do {
-                Object top = slots[--index];
-                slots[index] = null;
-                if (top == null) {
-                    Object a = slots[--index];
-                    Object f = slots[--index];
-                    slots[index + 1] = null;
-                    slots[index] = null;
-                    invocation.end = index;
-                    ((Deferred1) f).run(a);
-                } else if (top == DeferRecord.TWO) {
-                    Object b = slots[--index];
-                    Object a = slots[--index];
-                    Object f = slots[--index];
-                    slots[index + 2] = null;
-                    slots[index + 1] = null;
-                    slots[index] = null;
-                    invocation.end = index;
-                    ((Deferred2) f).run(a, b);
-                } else {
-                    invocation.end = index;
-                    ((Deferred) top).run();
-                }
-            } while (index > base);
-        } catch (Throwable replacement) {
-            return finishPanicking(replacement, invocation, outer);
-        }
-        t.finishing = outer;
-        if (t.slots != slots) {
-            return finishReplacedSlots(invocation, base, end);
-        }
-        t.top = invocation.below;
-        invocation.owner = null;
-        invocation.method = null;
-        Object reference = invocation.reference;
-        invocation.reference = null;
-        return reference;
-    }
-
-    /**
-     * A deferred call of a normal return threw: the return becomes a panic, as in the full run loop (which
-     * would call {@link Invocation#replacePanic} with no panic yet), and the full run loop runs the rest.
-     */
-    private static Object finishPanicking(Throwable replacement, Invocation invocation, Invocation outer) {
-        invocation.thread.finishing = outer;
-        invocation.replacePanic(replacement);
-        return finish(null, invocation, OBJECT_RESULT);
-    }
-
-    /** A deferred call replaced the thread's array: the copy must not pin the records that ran; it may need a trim. */
-    private static Object finishReplacedSlots(Invocation invocation, int base, int end) {
-        Object[] now = invocation.thread.slots;
-        Arrays.fill(now, base, Math.min(end, now.length), null);
-        Object reference = invocation.reference;
-        invocation.pop();
-        return reference;
-    }
 
     // ABI 7: lazy records. A method whose defers are all of calls the agent can see (the open-coding screen)
     // but that defers in a loop keeps, in the local that records keep the invocation in, nothing, its first
@@ -1062,7 +1000,11 @@ public final class DeferSupport {
             invocation.end = invocation.recordStackBase;
             invocation.owner = null;
             invocation.method = null;
-            invocation.thread.top = invocation.below;
+            Invocation below = invocation.below;
+            invocation.thread.top = below;
+            if (below != null) {
+                below.topMask = -1;
+            }
             throw failure;
         }
         return invocation;

@@ -57,6 +57,11 @@ public final class DeferThread {
 
     Invocation enter(Class<?> owner, String method) {
         Invocation invocation = prepare(owner, method);
+        Invocation covered = top;
+        if (covered != null) {
+            covered.topMask = 0;
+        }
+        invocation.topMask = -1;
         top = invocation;
         return invocation;
     }

@@ -114,6 +114,7 @@ public final class FirstUse {
             initialise(Misuse.class);
             initialise(ResultType.class);
             initialise(DeferRecord.class);
+            initialise(OutOfLine.class);
         } catch (StackOverflowError | OutOfMemoryError e) {
             return;
         }
@@ -165,6 +166,9 @@ public final class FirstUse {
             // The first use came with too little stack or memory; what did not get loaded here loads when
             // it is needed, and the next use rehearses again.
             thread.top = top;
+            if (top != null) {
+                top.topMask = -1;
+            }
             thread.finishing = finishing;
             return false;
         }

@@ -32,6 +32,7 @@ public final class Recovery {
     private static final String API_CLASS = "dev.defer.Defer";
     private static final String RUNTIME_PACKAGE = "dev.defer.internal.";
     private static final String SUPPORT_CLASS = DeferSupport.class.getName();
+    private static final String OUT_OF_LINE_CLASS = OutOfLine.class.getName();
     /** Packages whose frames may stand between two activations of a method that a tool re-dispatches. */
     private static final String[] INTERCEPTION_PACKAGES = {"java.lang.invoke.", "java.lang.reflect.",
         "jdk.internal.reflect.", "sun.reflect.", "org.mockito.", "net.bytebuddy.", "org.powermock.",
@@ -316,10 +317,11 @@ public final class Recovery {
     }
 
     /**
-     * Whether the frame is one of the two run loops, {@link DeferSupport#finish} (every exit and panic) or
-     * {@link DeferRecord#call} (the calls of unwound invocations), which start deferred calls. DeferRecord's
-     * class name is enough (asking a frame for its method name costs more than the rest of the walk);
-     * DeferSupport has other methods, so there the name is asked too.
+     * Whether the frame is one of the run loops, {@link DeferSupport#finish} (every panic, and an exit the
+     * small loop hands over), {@link OutOfLine#finish} (a normal return's) or {@link DeferRecord#call} (the
+     * calls of unwound invocations), which start deferred calls. DeferRecord's class name is enough (asking a
+     * frame for its method name costs more than the rest of the walk); the other two classes have other
+     * methods, so there the name is asked too.
      */
     private static boolean isDeferredCallStart(StackFrame frame) {
         if (frame == null) {
@@ -327,7 +329,7 @@ public final class Recovery {
         }
         String name = frame.getClassName();
         return name.equals(DeferRecord.CALLER_CLASS)
-                || name.equals(SUPPORT_CLASS) && frame.getMethodName().equals("finish");
+                || (name.equals(SUPPORT_CLASS) || name.equals(OUT_OF_LINE_CLASS)) && frame.getMethodName().equals("finish");
     }
 
     private static StackFrame next(Iterator<StackFrame> frames) {

@@ -70,12 +70,31 @@ class DefaultStackDepthTest {
      * Compiled by C1 alone ({@code -XX:TieredStopAtLevel=1}, whose inlining does not depend on profiles, so the
      * frame sizes are the same in every run), every strategy's frame must keep 0.6 of the twin's depth: records
      * 0.75 measured (130,254 levels against 173,677 on 16 MB, JDK 17 and 25; 0.50 and 0.46 before the entry points
-     * held their common case), open-coded 0.80 (138,941). (C2's frames depend on the profile: 0.45-0.56 of the
-     * twin from run to run here, so no bound.)
+     * held their common case), open-coded 0.80 (138,941).
      */
     @Test
     void warmedUpUnderC1EveryFrameKeepsMostOfTheTwinsDepth() throws Exception {
-        assertRatio(List.of("-XX:TieredStopAtLevel=1"), STRATEGIES, 0.6, "C1");
+        assertRatio(List.of("-XX:TieredStopAtLevel=1"), STRATEGIES, 0.6, "C1 alone");
+    }
+
+    /**
+     * Compiled by C2, as a warmed-up program runs with default flags, every strategy's frame must keep half the
+     * twin's depth (issue 9, item 3): C2 inlines the recursion once, so two levels share a frame, 32 bytes for
+     * the twin and 64 for the records, whose entry and run loop stay calls ({@code OutOfLine}) and whose
+     * {@code defer} has one test. The bound leaves room for the few levels the thread's own frames take (the
+     * records reach 0.49996 of the twin). Before, the records reached 0.40 on JDK 17 and 0.25-0.40 on JDK 25,
+     * as C2 inlined the entry's thread lookup or the run loop, whose uncommon traps keep every live value of
+     * both levels in the frame.
+     */
+    @Test
+    void warmedUpUnderC2EveryFrameKeepsHalfTheTwinsDepth() throws Exception {
+        assertRatio(List.of(), STRATEGIES, 0.49, "C2 (tiered)");
+    }
+
+    /** As {@link #warmedUpUnderC2EveryFrameKeepsHalfTheTwinsDepth}, with C2 alone, whose profiles differ. */
+    @Test
+    void warmedUpUnderC2AloneEveryFrameKeepsHalfTheTwinsDepth() throws Exception {
+        assertRatio(List.of("-XX:-TieredCompilation"), STRATEGIES, 0.49, "C2 alone");
     }
 
     private static void assertRatio(List<String> options, List<String> shapes, double bound, String compiler)
@@ -86,7 +105,7 @@ class DefaultStackDepthTest {
         int twin = reach(lines, "twin");
         for (String shape : shapes) {
             double ratio = reach(lines, shape) / (double) twin;
-            assertTrue(ratio >= bound, String.format("%s compiled by %s alone reached %.2f of the try/finally twin's "
+            assertTrue(ratio >= bound, String.format("%s compiled by %s reached %.2f of the try/finally twin's "
                     + "depth (%d levels against %d on 16 MB), below %.2f: code inlined into the rewritten method "
                     + "grew (see 'Stack depth' in docs/design.md; measure with benchmarks/stack-depth.sh)", shape,
                     compiler, ratio, reach(lines, shape), twin, bound));

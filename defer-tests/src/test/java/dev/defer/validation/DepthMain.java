@@ -10,8 +10,8 @@ import dev.defer.Defers;
  * line it prints {@code SHAPE levels=N ran=R result=V} for a recursion {@code N} levels deep (R deferred calls
  * ran, V returned; {@code overflow} instead when the stack overflowed), then {@code SHAPE reach=D}: the levels
  * an unbounded recursion reached before the overflow. With {@code warm} instead of the levels, it first runs every
- * shape 200 levels deep 20,000 times (so that the JIT compiles them), then prints {@code SHAPE reach=D} for an
- * unbounded recursion on a thread with a 16 MB stack.
+ * shape 200 levels deep 20,000 times (so that the JIT compiles them), once 50,000 deep, and the 20,000 times again, then prints
+ * {@code SHAPE reach=D} for an unbounded recursion on a thread with a 16 MB stack.
  */
 public final class DepthMain {
     static int limit;
@@ -150,6 +150,19 @@ public final class DepthMain {
         return line[0];
     }
 
+    /** The levels of the warm-up's deep run: past the record stack's first 4,096 slots and the pool's 1,024. */
+    static final int DEEP_WARM_UP = 50_000;
+
+    /** Runs every shape 200 levels deep 20,000 times. */
+    static void warmUp(String[] args) {
+        limit = 200;
+        for (int round = 0; round < 20_000; round++) {
+            for (int i = 1; i < args.length; i++) {
+                run(args[i]);
+            }
+        }
+    }
+
     /**
      * Prints the lines for each shape.
      *
@@ -160,12 +173,16 @@ public final class DepthMain {
             rehearse(args[i]);
         }
         if (args[0].equals("warm")) {
-            limit = 200;
-            for (int round = 0; round < 20_000; round++) {
-                for (int i = 1; i < args.length; i++) {
-                    run(args[i]);
-                }
+            warmUp(args);
+            // One run 50,000 levels deep, then the warm-up again: the run meets what 200 levels never do (the
+            // record stack's growth, the end of the invocation pool), whose first time deoptimises the compiled
+            // code, so that the levels until the recompilation run interpreted; a warmed-up program has been
+            // there before, and the second warm-up gives the JIT the time to recompile. (Not an overflow: its
+            // handlers, once run, are compiled in, and the try/finally twin's frame grows by half.)
+            for (int i = 1; i < args.length; i++) {
+                onStack(args[i], DEEP_WARM_UP, 16L << 20);
             }
+            warmUp(args);
             for (int i = 1; i < args.length; i++) {
                 System.out.println(args[i] + " " + onStack(args[i], Integer.MAX_VALUE, 16L << 20));
             }
