@@ -132,6 +132,38 @@ class UnwoundRecordsTest {
     }
 
     @Test
+    void aDeferAfterAnAbandonedInvocationAboveMakesItsOwnTheTopAgain() {
+        Invocation outer = DeferSupport.enter(UnwoundRecordsTest.class, "outer()V");
+        DeferSupport.deferStacked(logs("outer 0"), outer);
+        // inner's exit never runs (an overflow at its handler), and outer's body catches what left inner.
+        Invocation inner = DeferSupport.enter(UnwoundRecordsTest.class, "inner()V");
+        assertSame(inner, DeferThread.current().top);
+        DeferSupport.deferStacked(logs("outer 1"), outer);
+        DeferSupport.deferStacked(logs("outer 2"), outer);
+        assertSame(outer, DeferThread.current().top, "outer's defer did not take the top back from the abandoned one");
+        // A method entered next starts above outer's records, not at the abandoned invocation's end (slot 1).
+        Invocation next = DeferSupport.enter(UnwoundRecordsTest.class, "next()V");
+        DeferSupport.deferStacked(logs("next"), next);
+        DeferSupport.exitVoid(next);
+        DeferSupport.exitVoid(outer);
+        assertEquals(List.of("next", "outer 2", "outer 1", "outer 0"), log);
+    }
+
+    @Test
+    void onlyTheTopsDefersTakeTheFastPath() {
+        Invocation outer = DeferSupport.enter(UnwoundRecordsTest.class, "outer()V");
+        assertEquals(-1, outer.topMask, "an entered invocation is the top");
+        Invocation inner = DeferSupport.enter(UnwoundRecordsTest.class, "inner()V");
+        assertEquals(0, outer.topMask, "an invocation entered above must close the fast path below it");
+        assertEquals(-1, inner.topMask);
+        DeferSupport.exitVoid(inner);
+        assertEquals(-1, outer.topMask, "a return must give the fast path back to the invocation below");
+        DeferSupport.deferStacked(logs("outer"), outer);
+        DeferSupport.exitVoid(outer);
+        assertEquals(List.of("outer"), log);
+    }
+
+    @Test
     void theFirstUseRehearsalLeavesNothingBehind() {
         Invocation outer = DeferSupport.enter(UnwoundRecordsTest.class, "outer()V");
         FirstUse.prepare();
