@@ -61,9 +61,10 @@ final class DeferRecord {
      * {@code end}) into a new array and leaves this one as it was, so the records still to run read the
      * same here. The slots emptied here are then emptied in the new array too, at the end.
      *
-     * <p>{@code DeferSupport.finish} holds a copy of this walk, written out rather than called so that a
-     * deferred call that fails there has one runtime frame below it; this one serves only the calls of unwound
-     * invocations ({@code Invocation.runUnwound}). A change to the record layout or the walk changes both.
+     * <p>{@code DeferSupport.finish} (every panic) and {@code OutOfLine.finish} (a normal return) hold copies of
+     * this walk, written out rather than called so that a deferred call that fails there has one runtime frame
+     * below it; this one serves only the calls of unwound invocations ({@code Invocation.runUnwound}). A change
+     * to the record layout or the walk changes all three.
      *
      * @param invocation the invocation whose records these are: its panic is replaced when a call throws
      * @param thread its thread

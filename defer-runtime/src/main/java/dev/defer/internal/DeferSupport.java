@@ -574,11 +574,7 @@ public final class DeferSupport {
                     thrown = invocation.runUnwound(t, thrown);
                 }
                 // An open-coded method's invocation joins above the invocation whose body called it.
-                Invocation covered = t.top;
-                if (covered != null) {
-                    covered.topMask = 0;
-                }
-                t.top = invocation;
+                t.makeTop(invocation);
             }
             if (thrown != null) {
                 invocation.panic = thrown;

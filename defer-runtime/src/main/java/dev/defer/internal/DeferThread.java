@@ -57,13 +57,23 @@ public final class DeferThread {
 
     Invocation enter(Class<?> owner, String method) {
         Invocation invocation = prepare(owner, method);
+        makeTop(invocation);
+        return invocation;
+    }
+
+    /**
+     * Makes the invocation the top, above the one that was: closes the fast path of the one it covers (its
+     * {@link Invocation#topMask}, which safety needs: should the new top end abnormally, the covered one's next
+     * {@code defer} takes the slow path and takes the top back) and opens its own. Every place that puts an
+     * invocation above another goes through here.
+     */
+    void makeTop(Invocation invocation) {
         Invocation covered = top;
         if (covered != null) {
             covered.topMask = 0;
         }
         invocation.topMask = -1;
         top = invocation;
-        return invocation;
     }
 
     /**

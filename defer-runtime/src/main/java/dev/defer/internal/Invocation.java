@@ -30,8 +30,9 @@ public final class Invocation {
      * -1 while this invocation is the thread's top, 0 once another has been entered above it: the mask of a
      * {@code defer}'s fast path, {@code index < (slots.length & topMask)}, which so tests the top and the room
      * in one comparison (see {@code DeferSupport.deferStacked}). Cleared whenever an invocation becomes the
-     * top above it, which is what safety needs: an invocation above that ended abnormally stays the top and
-     * leaves this one's mask 0, so its next {@code defer} takes the slow path, which makes it the top again.
+     * top above it ({@link DeferThread#makeTop}), which is what safety needs: an invocation above that ended
+     * abnormally stays the top and leaves this one's mask 0, so its next {@code defer} takes the slow path,
+     * which makes it the top again.
      * Set again when it becomes the top (entered, or the one above it left normally); a mask left 0 costs
      * one slow {@code defer}, never a wrong one.
      */
@@ -93,13 +94,10 @@ public final class Invocation {
         if (t.top != this) {
             // An invocation above ended abnormally and is still the top. (Abandoned slots this push
             // overwrote are nobody's now.)
-            Invocation abandoned = t.top;
-            if (abandoned != null) {
-                abandoned.topMask = 0;
-            }
-            t.top = this;
+            t.makeTop(this);
+        } else {
+            topMask = -1;
         }
-        topMask = -1;
     }
 
     /**

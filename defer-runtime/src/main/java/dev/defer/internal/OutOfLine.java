@@ -55,11 +55,7 @@ final class OutOfLine extends Throwable {
         invocation.end = base;
         invocation.primitive = 0L;
         invocation.reference = null;
-        if (below != null) {
-            below.topMask = 0;
-        }
-        invocation.topMask = -1;
-        thread.top = invocation;
+        thread.makeTop(invocation);
         return invocation;
     }
 

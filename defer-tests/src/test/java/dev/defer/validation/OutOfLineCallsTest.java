@@ -15,7 +15,6 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.objectweb.asm.ClassReader;
 import org.objectweb.asm.ClassVisitor;
-import org.objectweb.asm.FieldVisitor;
 import org.objectweb.asm.Label;
 import org.objectweb.asm.MethodVisitor;
 import org.objectweb.asm.Opcodes;
@@ -100,12 +99,6 @@ class OutOfLineCallsTest {
                 public void visit(int version, int access, String name, String signature, String superName,
                         String[] interfaces) {
                     info.superName = superName;
-                }
-
-                @Override
-                public FieldVisitor visitField(int access, String name, String descriptor, String signature,
-                        Object value) {
-                    return null;
                 }
 
                 @Override
